@@ -1,0 +1,73 @@
+# SMART TVET — the two commands: `make demo` and `make test`. Everything else is what they use.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= small
+SEED ?= 2025
+HOST ?= 127.0.0.1:8000
+VENDOR := src/smarttvet/web/static/vendor
+export SMARTTVET_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test install static messages migrate lint bench serve clean test-sqlite test-postgres
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	touch $@
+
+static: $(VENDOR)/.copied
+
+messages: install
+	$(BIN)/smarttvet compiletranslations
+
+migrate: install static messages
+	SMARTTVET_DEBUG=1 $(BIN)/smarttvet migrate --no-input
+
+demo: migrate
+	SMARTTVET_DEBUG=1 $(BIN)/smarttvet demo --scale $(SCALE) --seed $(SEED)
+	@echo ""
+	@echo "SMART TVET is at http://$(HOST)/  — demo logins (password: demo):"
+	@echo "  ministry   whole country"
+	@echo "  region     one region's education department"
+	@echo "  college    one college's administration"
+	@echo "  teacher    one teacher (self)"
+	@echo "  employer   one enterprise"
+	@echo ""
+	SMARTTVET_DEBUG=1 $(BIN)/smarttvet runserver $(HOST)
+
+serve: migrate
+	SMARTTVET_DEBUG=1 $(BIN)/smarttvet runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+test: install static messages lint
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	SMARTTVET_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -q
+
+test-postgres:
+	scripts/with-postgres.sh $(BIN)/pytest -q
+
+bench: install static messages
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,39 @@
+"""The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from smarttvet.people.api import router as people_router
+from smarttvet.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="SMART TVET API",
+    version="1",
+    description="The national TVET platform: registry, people, ratings and more. "
+    "Every list is scoped to what the caller may see; anonymous callers see published data only.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "Invalid data.", "errors": errors}, status=422)
+
+
+api.add_router("/", registry_router)
+api.add_router("/", people_router)
+
+__all__ = ["api", "django_auth"]

@@ -1,0 +1,19 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from smarttvet.config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("smarttvet.accounts.urls")),
+    path("registry/", include("smarttvet.registry.urls")),
+    path("people/", include("smarttvet.people.urls")),
+    path("", include("smarttvet.web.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,54 @@
+"""smarttvet import KIND FILE: validate and load a CSV or XLSX file (see docs/data-formats.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from smarttvet.core.specs import KINDS, spec_for
+from smarttvet.core.tabular import TabularError, run_import
+
+SHOWN_ERRORS = 200
+
+
+class Command(BaseCommand):
+    help = "Import organizations, enterprises, teachers, students or graduates from a CSV or XLSX file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--skip-invalid", action="store_true",
+            help="Write the valid rows and save the rejected ones, with reasons, beside the file.",
+        )
+        parser.add_argument("--rejected", type=Path, help="Where to save rejected rows (with --skip-invalid).")
+        parser.add_argument("--no-progress", action="store_true", help="Do not draw progress bars.")
+
+    def handle(self, *args, kind: str, file: Path, skip_invalid: bool, rejected: Path | None, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such file", returncode=2)
+        spec = spec_for(kind)
+        rejected = rejected or file.with_name(f"{file.stem}.rejected.csv")
+        try:
+            report = run_import(
+                spec, file, skip_invalid=skip_invalid, rejected_path=rejected,
+                progress=not options["no_progress"],
+            )
+        except TabularError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        for error in report.errors[:SHOWN_ERRORS]:
+            self.stderr.write(f"row {error.row}, column {error.column}: {error.reason}")
+        if len(report.errors) > SHOWN_ERRORS:
+            self.stderr.write(f"... and {len(report.errors) - SHOWN_ERRORS} more problems")
+        if report.errors and not skip_invalid:
+            raise CommandError(
+                f"{file.name}: {report.rejected_rows} of {report.rows} rows are invalid; nothing was written. "
+                "Fix them, or use --skip-invalid to load the valid rows.",
+                returncode=2,
+            )
+        self.stdout.write(
+            f"{kind}: {report.rows} rows, {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.rejected_rows} rejected"
+            + (f" (saved to {report.rejected_path})" if report.rejected_path else "")
+        )

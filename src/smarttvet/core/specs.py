@@ -1,0 +1,20 @@
+"""Every file kind the ``import`` and ``export`` commands know, by name."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from smarttvet.core.tabular import TableSpec
+
+KINDS = {
+    "organizations": "smarttvet.registry.tabular:ORGANIZATIONS",
+    "enterprises": "smarttvet.registry.tabular:ENTERPRISES",
+    "teachers": "smarttvet.people.tabular:TEACHERS",
+    "students": "smarttvet.people.tabular:STUDENTS",
+    "graduates": "smarttvet.people.tabular:GRADUATES",
+}
+
+
+def spec_for(kind: str) -> TableSpec:
+    module, name = KINDS[kind].split(":")
+    return getattr(import_module(module), name)

@@ -1,0 +1,41 @@
+"""What every page's shell needs: navigation, the user's roles, the demo-data banner."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from smarttvet.accounts.scoping import assignments
+
+# (section title, [(url name, label, needs login)])
+NAVIGATION = [
+    (_("Overview"), [("web:home", _("Dashboard"), False)]),
+    (_("Registry"), [
+        ("registry:regions", _("Regions"), False),
+        ("registry:organizations", _("Organisations"), False),
+        ("registry:classifier", _("Specialties"), False),
+        ("registry:enterprises", _("Enterprises"), False),
+    ]),
+    (_("People"), [
+        ("people:teachers", _("Teachers"), True),
+        ("people:students", _("Students"), True),
+        ("people:graduates", _("Graduates"), True),
+    ]),
+    (_("Administration"), [("accounts:audit", _("Audit trail"), True)]),
+]
+
+
+def shell(request):
+    from smarttvet.demo.models import DemoDataset
+
+    user = getattr(request, "user", None)
+    logged_in = bool(user and user.is_authenticated)
+    sections = []
+    for title, items in NAVIGATION:
+        visible_items = [(name, label) for name, label, needs_login in items if logged_in or not needs_login]
+        if visible_items:
+            sections.append((title, visible_items))
+    return {
+        "nav_sections": sections,
+        "user_roles": assignments(user) if logged_in else [],
+        "demo_dataset": DemoDataset.objects.order_by("-generated_at").first(),
+    }
