@@ -51,8 +51,8 @@ def roles(user) -> set[str]:
 def scope_q(user, model: type[Model], *, for_write: bool = False) -> Q:
     """The filter of the rows of ``model`` this user may read (or, with ``for_write``, change)."""
     paths = scope_of(model)
-    if getattr(user, "is_superuser", False):
-        return Q()
+    if getattr(user, "is_superuser", False) or (not for_write and paths.public is True):
+        return Q()  # an empty Q means "everything"; it must not be OR-ed (Django drops empty operands)
     parts: list[Q] = []
     for assignment in assignments(user):
         if for_write and assignment.role not in paths.write_roles:
@@ -69,8 +69,8 @@ def scope_q(user, model: type[Model], *, for_write: bool = False) -> Q:
         }[assignment.role]
         if path and scope_id is not None:
             parts.append(Q(**{path: scope_id}))
-    if not for_write and paths.public is not False:
-        parts.append(Q() if paths.public is True else paths.public)
+    if not for_write and isinstance(paths.public, Q):
+        parts.append(paths.public)
     if not parts:
         return NOTHING
     combined = parts[0]

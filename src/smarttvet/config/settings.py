@@ -147,6 +147,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+if DEBUG or TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 
 # Security headers. HTTPS-only flags follow SMARTTVET_HTTPS (on behind a TLS-terminating proxy).
 HTTPS = env.get_bool("SMARTTVET_HTTPS", False)

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -233,8 +234,13 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[list[str], Iterator[tuple[in
     suffix = path.suffix.lower()
     pads = {c.name: c.pad for c in spec.columns}
     if suffix == ".csv":
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
-            lines = list(csv.reader(fh))
+        try:
+            with path.open("r", encoding="utf-8-sig", newline="") as fh:
+                lines = list(csv.reader(fh))
+        except UnicodeDecodeError as exc:
+            raise TabularError(f"{path.name}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8") from None
+        except csv.Error as exc:
+            raise TabularError(f"{path.name}: not a readable CSV file ({exc})") from None
         if not lines:
             raise TabularError(f"{path.name}: the file is empty; the first row must name the columns")
         header = [h.strip() for h in lines[0]]
@@ -251,9 +257,10 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[list[str], Iterator[tuple[in
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
 
+        check_xlsx_container(path)
         try:
             book = load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise TabularError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
         sheet = book.worksheets[0]
         all_rows = list(sheet.iter_rows(values_only=True))
@@ -271,6 +278,28 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[list[str], Iterator[tuple[in
 
         return header, xrows(), len(all_rows) - 1
     raise TabularError(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
+
+
+MAX_XLSX_UNPACKED = 2 * 1024**3
+MAX_XLSX_RATIO = 150
+
+
+def check_xlsx_container(path: Path) -> None:
+    """Judge an XLSX by its content: a ZIP container whose unpacked size is bounded (no zip bombs)."""
+    with path.open("rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":
+            raise TabularError(f"{path.name}: not a readable XLSX workbook (the content is not an XLSX file)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            packed = sum(info.compress_size for info in archive.infolist()) or 1
+    except zipfile.BadZipFile as exc:
+        raise TabularError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    if unpacked > MAX_XLSX_UNPACKED or (unpacked > 50 * 1024**2 and unpacked / packed > MAX_XLSX_RATIO):
+        raise TabularError(
+            f"{path.name}: refused: it unpacks to {unpacked / 1024**2:.0f} MiB from {packed / 1024**2:.1f} MiB, "
+            "which looks like a compression bomb; split the file or use CSV"
+        )
 
 
 def check_header(header: list[str], spec: TableSpec) -> None:

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """Two regions, three colleges, their people and a user for every role."""
+
+    turkistan: object
+    almaty: object
+    college_a: object
+    college_b: object
+    college_other_region: object
+    teacher_a: object
+    teacher_other_region: object
+    student_a: object
+    student_other_region: object
+    enterprise_a: object
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    turkistan, almaty = f.region("61"), f.region("75")
+    college_a = f.organization(turkistan)
+    college_b = f.organization(turkistan)
+    college_x = f.organization(almaty)
+    for org in (college_a, college_b, college_x):
+        f.offer(org)
+    teacher_a, teacher_x = f.teacher(college_a), f.teacher(college_x)
+    f.teacher(college_b)
+    enterprise_a = f.enterprise(turkistan)
+    student_a = f.student(college_a, funding="target", sponsor=enterprise_a)
+    student_x = f.student(college_x)
+    graduate = f.student(college_a, cohort_year=2020, status="graduated", status_year=2023)
+    f.graduate_outcome(graduate, employer=enterprise_a)
+    users = {
+        "ministry": f.user_with_role("ministry", "ministry"),
+        "region": f.user_with_role("region", "region", region=turkistan),
+        "organization": f.user_with_role("college", "organization", organization=college_a),
+        "teacher": f.user_with_role("teacher", "teacher", teacher=teacher_a),
+        "employer": f.user_with_role("employer", "employer", enterprise=enterprise_a),
+    }
+    return World(turkistan, almaty, college_a, college_b, college_x, teacher_a, teacher_x, student_a, student_x,
+                 enterprise_a, users)
+
+
+@pytest.fixture
+def client_as(client):
+    """``client_as(user)``: the test client logged in as ``user``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
