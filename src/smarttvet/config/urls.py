@@ -7,9 +7,10 @@ from smarttvet.config.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(
+    # Inside the language prefix, so that the page's own language is active and its URL translates.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("smarttvet.accounts.urls")),
     path("registry/", include("smarttvet.registry.urls")),
