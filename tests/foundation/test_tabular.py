@@ -200,3 +200,24 @@ def test_the_command_line_exits_with_code_2_and_writes_nothing(tmp_path):
     count = subprocess.run([*run, "shell", "-c", "from smarttvet.registry.models import Enterprise;"
                             "print(Enterprise.objects.count())"], env=env, capture_output=True, text=True)
     assert count.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_classifier_round_trip_and_a_bad_code_is_refused(db, tmp_path, capsys):
+    from smarttvet.registry.models import Qualification
+
+    path = tmp_path / "classifier.csv"
+    call_command("export", "classifier", str(path))
+    count = Qualification.objects.count()
+    call_command("import", "classifier", str(path))
+    assert Qualification.objects.count() == count
+    rows = _read_csv(path)
+    rows[1][4] = rows[1][4][:2] + "99999999"  # no longer repeats the specialty's digits
+    rows.append(list(rows[2]))  # and a repeated qualification code
+    _write_csv(path, rows)
+    with pytest.raises(CommandError) as exc:
+        call_command("import", "classifier", str(path))
+    assert exc.value.returncode == 2
+    err = capsys.readouterr().err
+    assert "row 2, qualification_code: must repeat the specialty's first 6 digits" in err
+    assert f"row {len(rows)}, qualification_code:" in err and "repeats row 3" in err
+    assert Qualification.objects.count() == count

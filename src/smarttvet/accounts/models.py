@@ -51,6 +51,10 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
 
+    def __str__(self) -> str:
+        scope = self.region or self.organization or self.enterprise or self.teacher
+        return f"{self.get_role_display()}: {scope}" if scope else str(self.get_role_display())
+
     def clean(self) -> None:
         needed = ROLE_SCOPE_FIELD[Role(self.role)]
         for field in ("region", "organization", "enterprise", "teacher"):
@@ -59,10 +63,6 @@ class RoleAssignment(models.Model):
                 raise ValidationError({field: _("This role needs its scope.")})
             if field != needed and has_value:
                 raise ValidationError({field: _("This role does not take this scope.")})
-
-    def __str__(self) -> str:
-        scope = self.region or self.organization or self.enterprise or self.teacher
-        return f"{self.get_role_display()}: {scope}" if scope else str(self.get_role_display())
 
 
 class AuditEntry(models.Model):
@@ -91,3 +91,6 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type} {self.target_id}"

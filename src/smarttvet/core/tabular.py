@@ -450,6 +450,52 @@ def write_rejected(path: Path, spec: TableSpec, errors: list[RowError], raw_by_r
             ])
 
 
+_NEEDS_PREP = {"DateField", "DateTimeField", "DecimalField", "JSONField", "UUIDField", "TimeField"}
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]], advance: Callable[[int], None]) -> None:
+    """Insert new records with one prepared statement executed many times.
+
+    ``bulk_create`` builds a fresh multi-row statement per batch; at national scale a single-row
+    statement prepared once and run with ``executemany`` is several times faster on SQLite and no
+    slower on PostgreSQL. Values go through each field's own ``get_db_prep_save`` where the database
+    needs conversion (dates, decimals, JSON), so the rows are exactly what the ORM would write.
+    """
+    from django.db import connections, router
+
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    names = list(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
+    now = dt.datetime.now(dt.UTC)
+    auto_now = [f for f in model._meta.concrete_fields
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    defaulted = [f for f in model._meta.concrete_fields
+                 if f not in auto_now and not f.primary_key and f.attname not in names and f.name not in names]
+    columns = [f.column for f in fields] + [f.column for f in auto_now] + [f.column for f in defaulted]
+    prep = [f.get_internal_type() in _NEEDS_PREP for f in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    stamp = [f.get_db_prep_save(now, connection) for f in auto_now] + [
+        f.get_db_prep_save(f.get_default(), connection) for f in defaulted
+    ]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, BATCH):
+            params = []
+            for row in chunk:
+                values = [row[n] for n in names]
+                for i, needs in enumerate(prep):
+                    if needs:
+                        values[i] = fields[i].get_db_prep_save(values[i], connection)
+                params.append(values + stamp)
+            cursor.executemany(sql, params)
+            advance(len(chunk))
+
+
 def run_import(
     spec: TableSpec,
     path: Path,
@@ -481,7 +527,7 @@ def run_import(
             key = tuple(fields[k] for k in spec.key)
             found = existing.get(key)
             if found is None:
-                to_create.append(spec.model(**fields))
+                to_create.append(fields)
                 continue
             pk, old_values = found
             if all(_same(old, fields[name]) for old, name in zip(old_values, value_fields, strict=True)):
@@ -489,9 +535,7 @@ def run_import(
                 continue
             to_update.append(spec.model(pk=pk, **fields))
         with progress_bar(f"Writing {spec.kind}", len(to_create) + len(to_update), enabled=progress) as advance:
-            for chunk in _chunks(to_create, BATCH):
-                spec.model._default_manager.bulk_create(chunk, batch_size=BATCH)
-                advance(len(chunk))
+            insert_rows(spec.model, to_create, advance)
             update_fields = [f for f in value_fields if f != "pk"]
             if hasattr(spec.model, "updated_at"):
                 update_fields.append("updated_at")

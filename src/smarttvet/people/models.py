@@ -127,6 +127,9 @@ class Student(models.Model):
         ]
         indexes = [models.Index(fields=["organization", "status"])]
 
+    def __str__(self) -> str:
+        return f"{self.person_key[:10]}… {self.cohort_year}"
+
 
 class GraduateOutcome(models.Model):
     """Where a graduate was 6 or 12 months after graduating, and how we know."""
@@ -164,3 +167,6 @@ class GraduateOutcome(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["student", "months_after"], name="outcome_unique_per_horizon")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} +{self.months_after}m: {self.status}"

@@ -256,6 +256,9 @@ class Offer(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.qualification_id} {self.language} {self.form}"
+
 
 class StateOrder(models.Model):
     """State-order places funded for one offer in one admission year."""
@@ -274,3 +277,6 @@ class StateOrder(models.Model):
         verbose_name = _("state-order places")
         verbose_name_plural = _("state-order places")
         constraints = [models.UniqueConstraint(fields=["offer", "year"], name="state_order_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.places}"

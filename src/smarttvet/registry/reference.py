@@ -139,3 +139,20 @@ def load_classifier(FieldOfEducation, Specialty, Qualification, path: Path | Non
         )
         counts["qualifications"] += 1
     return counts
+
+
+def export_classifier(path: Path) -> int:
+    """Write the current classifier in the format ``load_classifier`` reads; returns the number of rows."""
+    from smarttvet.registry.models import Qualification
+
+    rows = Qualification.objects.select_related("specialty").order_by("code")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CLASSIFIER_COLUMNS)
+        count = 0
+        for q in rows:
+            s = q.specialty
+            writer.writerow([s.code, s.name_kk, s.name_ru, s.name_en, q.code, q.name_kk, q.name_ru, q.name_en,
+                             s.legacy_code, "1" if q.illustrative else "0"])
+            count += 1
+    return count

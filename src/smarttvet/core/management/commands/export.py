@@ -14,10 +14,17 @@ class Command(BaseCommand):
     help = "Export organizations, enterprises, teachers, students or graduates to a CSV or XLSX file."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted([*KINDS, "classifier"]))
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, kind: str, file: Path, **options):
+        if kind == "classifier":
+            from smarttvet.registry.reference import export_classifier
+
+            if file.suffix.lower() != ".csv":
+                raise CommandError(f"{file.name}: the classifier is written as .csv", returncode=2)
+            self.stdout.write(f"classifier: {export_classifier(file)} qualifications written to {file}")
+            return
         spec = spec_for(kind)
         if file.suffix.lower() not in (".csv", ".xlsx"):
             raise CommandError(f"{file.name}: unsupported file type; use .csv or .xlsx", returncode=2)

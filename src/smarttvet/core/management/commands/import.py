@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Import organizations, enterprises, teachers, students or graduates from a CSV or XLSX file."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted([*KINDS, "classifier"]))
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--skip-invalid", action="store_true",
@@ -28,6 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, file: Path, skip_invalid: bool, rejected: Path | None, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file", returncode=2)
+        if kind == "classifier":
+            return self.import_classifier(file)
         spec = spec_for(kind)
         rejected = rejected or file.with_name(f"{file.stem}.rejected.csv")
         try:
@@ -52,3 +54,24 @@ class Command(BaseCommand):
             f"{report.unchanged} unchanged, {report.rejected_rows} rejected"
             + (f" (saved to {report.rejected_path})" if report.rejected_path else "")
         )
+
+    def import_classifier(self, file: Path) -> None:
+        """The official specialty and qualification list, in the format of registry/data/specialties.csv."""
+        from django.db import transaction
+
+        from smarttvet.accounts import audit
+        from smarttvet.registry import reference
+        from smarttvet.registry.models import FieldOfEducation, Qualification, Specialty
+
+        if file.suffix.lower() != ".csv":
+            raise CommandError(f"{file.name}: the classifier is read from a .csv file", returncode=2)
+        try:
+            with transaction.atomic():
+                counts = reference.load_classifier(FieldOfEducation, Specialty, Qualification, file)
+                audit.record(actor="command line", action="import", target_type="registry.specialty",
+                             target_label=f"{file.name} (classifier)", changes=counts)
+        except (reference.ClassifierError, UnicodeDecodeError, KeyError) as exc:
+            for line in str(exc).splitlines()[:SHOWN_ERRORS]:
+                self.stderr.write(line)
+            raise CommandError(f"{file.name}: the classifier file is invalid; nothing was written.", returncode=2) from None
+        self.stdout.write(f"classifier: {counts['specialties']} specialties, {counts['qualifications']} qualifications")
