@@ -221,3 +221,14 @@ def test_classifier_round_trip_and_a_bad_code_is_refused(db, tmp_path, capsys):
     assert "row 2, qualification_code: must repeat the specialty's first 6 digits" in err
     assert f"row {len(rows)}, qualification_code:" in err and "repeats row 3" in err
     assert Qualification.objects.count() == count
+
+
+def test_the_data_formats_document_is_current():
+    from pathlib import Path
+
+    from smarttvet.core.data_formats import render
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "data-formats.md"
+    assert doc.read_text(encoding="utf-8") == render(), (
+        "docs/data-formats.md is out of date: python -m smarttvet.core.data_formats > docs/data-formats.md"
+    )

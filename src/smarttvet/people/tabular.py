@@ -66,6 +66,8 @@ class PersonSpec(t.TableSpec):
 
 
 class TeacherSpec(PersonSpec):
+    """Teaching staff of an organisation: teachers, masters of industrial training, directors, methodists."""
+
     kind = "teachers"
     model = Teacher
     key = ("organization_id", "person_key")
@@ -108,6 +110,9 @@ class TeacherSpec(PersonSpec):
 
 
 class StudentSpec(PersonSpec):
+    """One enrolment per row: a person admitted to a specialty at an organisation in a year. Students carry
+    no names. A target order (`funding` = target) names the ordering enterprise in `sponsor_bin`."""
+
     kind = "students"
     model = Student
     key = ("organization_id", "person_key", "cohort_year")
@@ -163,7 +168,8 @@ class StudentSpec(PersonSpec):
 
 
 class GraduateSpec(t.TableSpec):
-    """Graduates' outcomes; the graduate is the student record of that person graduated that year."""
+    """Where graduates were 6 and 12 months after graduating. The graduate is found by organisation, identity
+    and `graduation_year` among the students with status graduated; `in_field` only for the employed."""
 
     kind = "graduates"
     model = GraduateOutcome

@@ -23,6 +23,9 @@ def languages_cell(raw: str) -> str:
 
 
 class OrganizationSpec(t.TableSpec):
+    """Colleges, higher colleges, schools, universities and other organisations. A branch names its head
+    organisation in `parent_bin` (the head must be in the registry or earlier in the same file's import)."""
+
     kind = "organizations"
     model = Organization
     key = ("bin",)
@@ -77,6 +80,8 @@ class OrganizationSpec(t.TableSpec):
 
 
 class EnterpriseSpec(t.TableSpec):
+    """Employers: partners, sources of vacancies, dual training and target orders."""
+
     kind = "enterprises"
     model = Enterprise
     key = ("bin",)
