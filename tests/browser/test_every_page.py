@@ -59,3 +59,15 @@ def test_api_docs_render_without_errors(world, live_server, new_page):
     page.goto(live_server.url + "/api/v1/docs")
     page.wait_for_selector(".swagger-ui .info", timeout=15000)
     assert problems.items == []
+
+
+def test_filters_update_the_list_in_place_with_htmx(world, live_server, new_page):
+    page, problems = new_page()
+    page.goto(live_server.url + "/en/registry/organizations/")
+    assert page.locator("#results tbody tr").count() == 3
+    page.evaluate("window.__marker = 1")  # survives only if the page is not reloaded
+    page.select_option("select[name=region]", world.almaty.kato)
+    page.wait_for_url(f"**region={world.almaty.kato}**")
+    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
+    assert page.evaluate("window.__marker") == 1
+    assert problems.items == []

@@ -1,0 +1,1 @@
+"""Ratings of TVET institutions: the composite-indicator engine and its methodologies."""
