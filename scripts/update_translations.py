@@ -132,11 +132,10 @@ def fill_english(entry) -> None:
     if entry.obsolete:
         return
     if entry.msgid_plural:
-        forms = entry.msgstr_plural
-        if entry.fuzzy or any(not forms.get(index) for index in forms):
-            entry.msgstr_plural = {
-                index: (entry.msgid if index == 0 else entry.msgid_plural) for index in forms
-            }
+        entry.msgstr_plural = {
+            index: text if text and not entry.fuzzy else (entry.msgid if index == 0 else entry.msgid_plural)
+            for index, text in entry.msgstr_plural.items()
+        }
     elif entry.fuzzy or not entry.msgstr:
         entry.msgstr = entry.msgid
     if entry.fuzzy:
@@ -171,7 +170,7 @@ def fix_catalogue(language: Language, before: str | None) -> None:
         fix_plural_forms(entry, language.nplurals)
         if language.code == "en":
             fill_english(entry)
-    text = str(catalogue) + "\n" if not str(catalogue).endswith("\n") else str(catalogue)
+    text = str(catalogue).rstrip("\n") + "\n"
     if before is not None and _without_creation_date(text) == _without_creation_date(before):
         text = before  # nothing but the POT-Creation-Date changed: keep the file as it was
     path.write_text(text, encoding="utf-8")
