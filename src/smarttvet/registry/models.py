@@ -33,7 +33,7 @@ class Region(TrilingualName):
     """A first-level administrative unit: 17 oblasts and 3 cities of republican significance."""
 
     class Kind(models.TextChoices):
-        OBLAST = "oblast", _("Region")
+        OBLAST = "oblast", _("Oblast")
         CITY = "city", _("City of republican significance")
 
     kato = models.CharField(_("KATO code"), max_length=9, unique=True, validators=[RegexValidator(r"^\d{9}$")])
