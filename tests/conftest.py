@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +30,8 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    from tests import factories as f  # imported here: the pure-engine tests must not need Django models
+
     turkistan, almaty = f.region("61"), f.region("75")
     college_a = f.organization(turkistan)
     college_b = f.organization(turkistan)
