@@ -54,3 +54,16 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Transactional tests empty every table afterwards, the migrations' reference data included: reload it."""
+    from smarttvet.registry import reference
+    from smarttvet.registry.models import EconomicSector, FieldOfEducation, Qualification, Region, Specialty
+
+    if not Region.objects.exists():
+        reference.load_regions(Region)
+        reference.load_sectors(EconomicSector)
+        reference.load_fields(FieldOfEducation)
+        reference.load_classifier(FieldOfEducation, Specialty, Qualification)
