@@ -16,9 +16,21 @@ def progress_bar(label: str, total: int | None, *, enabled: bool = True) -> Iter
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
+    if not console.is_terminal:  # logs and CI: one line per stage instead of redrawn bars
+        import time
+
+        started = time.perf_counter()
+        done = [0]
+
+        def count(n: int = 1) -> None:
+            done[0] += n
+
+        yield count
+        console.print(f"{label}: {done[0]:,} in {time.perf_counter() - started:.1f} s", highlight=False)
+        return
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, transient=not console.is_terminal, disable=False,
+        console=console,
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n=1: bar.advance(task, n)
