@@ -5,7 +5,6 @@ from dataclasses import dataclass
 import pytest
 
 
-
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

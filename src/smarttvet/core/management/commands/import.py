@@ -73,5 +73,7 @@ class Command(BaseCommand):
         except (reference.ClassifierError, UnicodeDecodeError, KeyError) as exc:
             for line in str(exc).splitlines()[:SHOWN_ERRORS]:
                 self.stderr.write(line)
-            raise CommandError(f"{file.name}: the classifier file is invalid; nothing was written.", returncode=2) from None
+            raise CommandError(
+                f"{file.name}: the classifier file is invalid; nothing was written.", returncode=2
+            ) from None
         self.stdout.write(f"classifier: {counts['specialties']} specialties, {counts['qualifications']} qualifications")
