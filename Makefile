@@ -8,6 +8,8 @@ SEED ?= 2025
 HOST ?= 127.0.0.1:8000
 VENDOR := src/smarttvet/web/static/vendor
 export SMARTTVET_DATA_DIR ?= $(CURDIR)/var
+# These targets are for a developer's machine and CI; production runs the commands with its own settings.
+export SMARTTVET_DEBUG ?= 1
 
 .PHONY: demo test install static messages migrate lint bench serve clean test-sqlite test-postgres
 
@@ -36,10 +38,10 @@ messages: install
 	$(BIN)/smarttvet compiletranslations
 
 migrate: install static messages
-	SMARTTVET_DEBUG=1 $(BIN)/smarttvet migrate --no-input
+	$(BIN)/smarttvet migrate --no-input
 
 demo: migrate
-	SMARTTVET_DEBUG=1 $(BIN)/smarttvet demo --scale $(SCALE) --seed $(SEED)
+	$(BIN)/smarttvet demo --scale $(SCALE) --seed $(SEED)
 	@echo ""
 	@echo "SMART TVET is at http://$(HOST)/  — demo logins (password: demo):"
 	@echo "  ministry   whole country"
@@ -48,10 +50,10 @@ demo: migrate
 	@echo "  teacher    one teacher (self)"
 	@echo "  employer   one enterprise"
 	@echo ""
-	SMARTTVET_DEBUG=1 $(BIN)/smarttvet runserver $(HOST)
+	$(BIN)/smarttvet runserver $(HOST)
 
 serve: migrate
-	SMARTTVET_DEBUG=1 $(BIN)/smarttvet runserver $(HOST)
+	$(BIN)/smarttvet runserver $(HOST)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -1,0 +1,46 @@
+"""Take the README's screenshots from a running server: `python scripts/screenshots.py [BASE_URL]`.
+
+Start the server first (for example `SCALE=national make demo`). Uses Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def main(base: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{base}/en/accounts/login/")
+        page.fill("#id_username", "ministry")
+        page.fill("#id_password", "demo")
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.goto(f"{base}/en/")
+        page.wait_for_selector("#region-chart canvas")
+        page.wait_for_timeout(1200)
+        page.screenshot(path=OUT / "dashboard.png", full_page=True)
+        page.goto(f"{base}/kk/registry/organizations/?region=610000000&kind=college")
+        page.screenshot(path=OUT / "organizations.png")
+        page.click("#results tbody tr:first-child a")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=OUT / "organization.png", full_page=True)
+        page.goto(f"{base}/en/registry/specialties/?field=07")
+        page.screenshot(path=OUT / "classifier.png")
+        page.goto(f"{base}/ru/people/students/?region=610000000")
+        page.screenshot(path=OUT / "students-ru.png")
+        browser.close()
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
