@@ -100,3 +100,14 @@ def test_organization_card_shows_counts_and_offers(world, client):
     counts = page.context["counts"]
     assert counts["studying"] == 1 and counts["graduated"] == 1 and counts["teachers"] == 1
     assert len(page.context["offers"]) == 1
+
+
+def test_dashboard_employment_uses_the_latest_class_observed_at_12_months(world, client):
+    newer = f.student(world.college_a, cohort_year=2021, status="graduated", status_year=2024)
+    f.graduate_outcome(newer, months_after=6, status="not_employed", in_field=False)
+    employment = client.get("/en/").context["figures"]["employment"]
+    assert employment == {"employed": 1, "total": 1, "year": 2023, "rate": 100.0}
+
+
+def test_organization_card_names_the_languages(world, client):
+    assert "Kazakh, Russian" in client.get(f"/en/registry/organizations/{world.college_a.pk}/").content.decode()

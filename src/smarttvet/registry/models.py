@@ -194,6 +194,10 @@ class Organization(TrilingualName):
         return [c for c in self.languages.split(";") if c]
 
     @property
+    def language_names(self) -> str:
+        return ", ".join(str(INSTRUCTION_LANGUAGES.get(c, c)) for c in self.language_list)
+
+    @property
     def is_tvet(self) -> bool:
         return self.kind in self.TVET_KINDS
 

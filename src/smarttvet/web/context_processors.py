@@ -24,6 +24,9 @@ NAVIGATION = [
 ]
 
 
+DEMO_SCALES = {"small": _("small"), "region": _("one region"), "national": _("national")}
+
+
 def shell(request):
     from smarttvet.demo.models import DemoDataset
 
@@ -34,8 +37,10 @@ def shell(request):
         visible_items = [(name, label) for name, label, needs_login in items if logged_in or not needs_login]
         if visible_items:
             sections.append((title, visible_items))
+    dataset = DemoDataset.objects.order_by("-generated_at").first()
     return {
         "nav_sections": sections,
+        "demo_scale": DEMO_SCALES.get(dataset.scale, dataset.scale) if dataset else "",
         "user_roles": assignments(user) if logged_in else [],
-        "demo_dataset": DemoDataset.objects.order_by("-generated_at").first(),
+        "demo_dataset": dataset,
     }

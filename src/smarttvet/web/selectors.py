@@ -19,18 +19,19 @@ def national_figures() -> dict:
         studying=Count("id", filter=Q(status=Student.Status.STUDYING)),
         state=Count("id", filter=Q(status=Student.Status.STUDYING, funding=Student.Funding.STATE)),
         dual=Count("id", filter=Q(status=Student.Status.STUDYING, study_form="dual")),
-        latest_graduation=Max("status_year", filter=Q(status=Student.Status.GRADUATED)),
     )
     staff = Teacher.objects.filter(employed_until__isnull=True).aggregate(
         teachers=Count("id", filter=Q(position=Teacher.Position.TEACHER)),
         masters=Count("id", filter=Q(position=Teacher.Position.MASTER)),
     )
-    employment = {"employed": 0, "total": 0, "year": students["latest_graduation"]}
-    if students["latest_graduation"]:
+    # The latest class observed a full 12 months after graduating (a newer class has only 6-month data).
+    latest = GraduateOutcome.objects.filter(months_after=12).aggregate(year=Max("student__status_year"))["year"]
+    employment = {"employed": 0, "total": 0, "year": latest}
+    if latest:
         employment.update(
-            GraduateOutcome.objects.filter(
-                months_after=12, student__status_year=students["latest_graduation"]
-            ).aggregate(total=Count("id"), employed=Count("id", filter=Q(status=GraduateOutcome.Status.EMPLOYED)))
+            GraduateOutcome.objects.filter(months_after=12, student__status_year=latest).aggregate(
+                total=Count("id"), employed=Count("id", filter=Q(status=GraduateOutcome.Status.EMPLOYED))
+            )
         )
     employment["rate"] = round(100 * employment["employed"] / employment["total"], 1) if employment["total"] else None
     return {
