@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "smarttvet.accounts",
     "smarttvet.registry",
     "smarttvet.people",
+    "smarttvet.partnership",
+    "smarttvet.rating",
     "smarttvet.demo",
     "smarttvet.web",
 ]
