@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from smarttvet.accounts.scoping import visible
 from smarttvet.people.models import GraduateOutcome, Student, Teacher
-from smarttvet.registry.selectors import region_by_code
+from smarttvet.registry.selectors import filter_region
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,7 @@ class PeopleFilters:
 
 
 def _common(qs: QuerySet, f: PeopleFilters, org_path: str) -> QuerySet:
-    if f.region:
-        region = region_by_code(f.region)
-        qs = qs.filter(**{f"{org_path}__region": region}) if region else qs.none()
+    qs = filter_region(qs, f.region, f"{org_path}__region")
     if f.organization:
         qs = qs.filter(**{f"{org_path}_id": f.organization})
     return qs

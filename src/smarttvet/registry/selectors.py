@@ -29,6 +29,14 @@ def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(kato=code).first()
 
 
+def filter_region(qs: QuerySet, code: str, path: str = "region") -> QuerySet:
+    """``qs`` narrowed to the region named by ``code`` (any form ``region_by_code`` takes); unknown: nothing."""
+    if not code:
+        return qs
+    region = region_by_code(code)
+    return qs.filter(**{path: region}) if region else qs.none()
+
+
 def region_list(user) -> QuerySet[Region]:
     return visible(user, Region.objects.all()).annotate(
         organization_count=Count("organizations", filter=Q(organizations__kind__in=Organization.TVET_KINDS))
@@ -48,10 +56,7 @@ class OrganizationFilters:
 def organization_list(user, filters: OrganizationFilters | None = None) -> QuerySet[Organization]:
     """Organisations the user may see, filtered; region, kind and specialty accept codes."""
     f = filters or OrganizationFilters()
-    qs = visible(user, Organization.objects.select_related("region"))
-    if f.region:
-        region = region_by_code(f.region)
-        qs = qs.filter(region=region) if region else qs.none()
+    qs = filter_region(visible(user, Organization.objects.select_related("region")), f.region)
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.ownership:
@@ -120,10 +125,7 @@ class EnterpriseFilters:
 
 def enterprise_list(user, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
     f = filters or EnterpriseFilters()
-    qs = visible(user, Enterprise.objects.select_related("region", "sector"))
-    if f.region:
-        region = region_by_code(f.region)
-        qs = qs.filter(region=region) if region else qs.none()
+    qs = filter_region(visible(user, Enterprise.objects.select_related("region", "sector")), f.region)
     if f.sector:
         qs = qs.filter(sector__code=f.sector)
     if f.size:
