@@ -42,6 +42,9 @@ migrate: install static messages
 
 demo: migrate
 	$(BIN)/smarttvet demo --scale $(SCALE) --seed $(SEED)
+	# Published ratings of two years (history and comparison); skipped when the same run is already published.
+	$(BIN)/smarttvet rating run --year 2024 --publish --uncertainty 200
+	$(BIN)/smarttvet rating run --year 2025 --publish --uncertainty 200
 	@echo ""
 	@echo "SMART TVET is at http://$(HOST)/  — demo logins (password: demo):"
 	@echo "  ministry   whole country"

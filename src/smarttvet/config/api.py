@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from smarttvet.people.api import router as people_router
+from smarttvet.rating.api import router as rating_router
 from smarttvet.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -35,5 +36,6 @@ def _invalid(request, exc):
 
 api.add_router("/", registry_router)
 api.add_router("/", people_router)
+api.add_router("/ratings", rating_router)
 
 __all__ = ["api", "django_auth"]

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("smarttvet.accounts.urls")),
     path("registry/", include("smarttvet.registry.urls")),
     path("people/", include("smarttvet.people.urls")),
+    path("ratings/", include("smarttvet.rating.urls")),
     path("", include("smarttvet.web.urls")),
     prefix_default_language=True,
 )

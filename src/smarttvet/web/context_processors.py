@@ -20,6 +20,13 @@ NAVIGATION = [
         ("people:students", _("Students"), True),
         ("people:graduates", _("Graduates"), True),
     ]),
+    (_("Ratings"), [
+        ("rating:league_table", _("League table"), False),
+        ("rating:regions", _("Leagues by region"), False),
+        ("rating:methodology", _("Methodology"), False),
+        ("rating:compare", _("Run comparison"), False),
+        ("rating:runs", _("Rating runs"), False),
+    ]),
     (_("Administration"), [("accounts:audit", _("Audit trail"), True)]),
 ]
 
