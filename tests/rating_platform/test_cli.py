@@ -30,10 +30,15 @@ def _data(tmp_path, rows=ROWS) -> Path:
 
 
 def _exit_code(argv) -> int:
-    try:
-        smarttvet_main(argv)
-    except SystemExit as stop:
-        return stop.code if isinstance(stop.code, int) else 1
+    """Run the console script in-process. Django's run_from_argv closes every database connection when a
+    command ends, which would end the test's transaction on PostgreSQL: keep the test's connection open."""
+    from unittest import mock
+
+    with mock.patch("django.core.management.base.connections.close_all"):
+        try:
+            smarttvet_main(argv)
+        except SystemExit as stop:
+            return stop.code if isinstance(stop.code, int) else 1
     return 0
 
 
