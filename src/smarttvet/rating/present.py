@@ -217,3 +217,73 @@ def methodology_outline(methodology: Methodology, lang: str | None = None) -> di
         "leagues": leagues,
         "uncertainty": methodology.uncertainty,
     }
+
+
+BAR_WIDTH = 120  # px of the rank-interval and probability bars (SVG user units)
+
+
+def score_decimals(methodology) -> int:
+    """Decimals to show scores with: the methodology's rounding (ranks use it), at most 2."""
+    decimals = methodology.scale.decimals
+    return 2 if decimals is None else min(decimals, 2)
+
+
+def league_positions(methodology) -> dict[str, int]:
+    return {code: position for position, code in enumerate(methodology.league_codes)}
+
+
+def league_row(result, n_rated: int, leagues: dict[str, int], names: dict[str, str]) -> dict:
+    """A league-table row with the SVG geometry of its rank interval and league-probability bar."""
+    row = {"result": result, "organization": result.organization, "league_name": names.get(result.league or "", ""),
+           "league_index": leagues.get(result.league or "", None), "interval": None, "probabilities": []}
+    span = max(n_rated - 1, 1)
+    if result.rank is not None and result.rank_p05 is not None and result.rank_p95 is not None:
+        x1 = (result.rank_p05 - 1) / span * BAR_WIDTH
+        x2 = (result.rank_p95 - 1) / span * BAR_WIDTH
+        row["interval"] = {"x": round(x1, 2), "width": round(max(x2 - x1, 2.0), 2),
+                           "dot": round((result.rank - 1) / span * BAR_WIDTH, 2),
+                           "p05": result.rank_p05, "p95": result.rank_p95, "median": result.rank_median}
+    x = 0.0
+    for code, p in result.probability_items():
+        width = p * BAR_WIDTH
+        if width > 0:
+            row["probabilities"].append({"x": round(x, 2), "width": round(width, 2), "code": code,
+                                         "index": leagues.get(code, 0), "name": names.get(code, code),
+                                         "percent": round(100 * p)})
+        x += width
+    return row
+
+
+def radar_data(methodology, result, medians: dict) -> dict:
+    """Pillars (the index's members) of the organisation against its league's median."""
+    groups = group_names(methodology)
+    indicators = indicator_names(methodology)
+    scale = methodology.scale
+    pillars, own, median = [], [], []
+    for member in methodology.index.members:
+        code = member.code
+        if code in groups:
+            value = result.groups.get(code)
+            reference = medians.get(code)
+        else:
+            normalised = result.normalised.get(code)
+            value = None if normalised is None else scale.min + scale.span * normalised
+            reference = None
+        pillars.append({"name": groups.get(code) or indicators.get(code, code), "max": scale.max,
+                        "min": scale.min})
+        own.append(value)
+        median.append(reference)
+    return {"indicators": pillars, "own": own, "median": median}
+
+
+def input_value(value: float | None) -> str:
+    """A raw value as the what-if form shows it (a posted value equal to it counts as unchanged)."""
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def input_step(low, high) -> str:
+    if low is None or high is None or high <= low:
+        return "any"
+    return f"{(high - low) / 100:.6g}"

@@ -19,7 +19,7 @@ from smarttvet.rating.models import MethodologyVersion, PublishedRunError, Ratin
 from smarttvet.registry.models import Organization, Region
 
 PER_PAGE = 50
-BAR_WIDTH = 120  # px of the rank-interval and probability bars (SVG user units)
+BAR_WIDTH = present.BAR_WIDTH
 
 
 def _query_without(request, *names: str) -> str:
@@ -27,38 +27,6 @@ def _query_without(request, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
-
-
-def _decimals(methodology) -> int:
-    """Decimals to show scores with: the methodology's rounding (ranks use it), at most 2."""
-    decimals = methodology.scale.decimals
-    return 2 if decimals is None else min(decimals, 2)
-
-
-def _league_index(methodology) -> dict[str, int]:
-    return {code: position for position, code in enumerate(methodology.league_codes)}
-
-
-def _row(result, n_rated: int, leagues: dict[str, int], names: dict[str, str]) -> dict:
-    """A league-table row with the SVG geometry of its rank interval and league-probability bar."""
-    row = {"result": result, "organization": result.organization, "league_name": names.get(result.league or "", ""),
-           "league_index": leagues.get(result.league or "", None), "interval": None, "probabilities": []}
-    span = max(n_rated - 1, 1)
-    if result.rank is not None and result.rank_p05 is not None and result.rank_p95 is not None:
-        x1 = (result.rank_p05 - 1) / span * BAR_WIDTH
-        x2 = (result.rank_p95 - 1) / span * BAR_WIDTH
-        row["interval"] = {"x": round(x1, 2), "width": round(max(x2 - x1, 2.0), 2),
-                           "dot": round((result.rank - 1) / span * BAR_WIDTH, 2),
-                           "p05": result.rank_p05, "p95": result.rank_p95, "median": result.rank_median}
-    x = 0.0
-    for code, p in result.probability_items():
-        width = p * BAR_WIDTH
-        if width > 0:
-            row["probabilities"].append({"x": round(x, 2), "width": round(width, 2), "code": code,
-                                         "index": leagues.get(code, 0), "name": names.get(code, code),
-                                         "percent": round(100 * p)})
-        x += width
-    return row
 
 
 def league_table(request):
@@ -81,18 +49,18 @@ def league_table(request):
             raise Http404("This list cannot be exported in that format.")
         return exports.league_table_response(run, results, fmt)
     page = Paginator(results, PER_PAGE).get_page(g.get("page"))
-    leagues = _league_index(methodology)
+    leagues = present.league_positions(methodology)
     n_rated = int(run.summary.get("n_rated", 0))
     counts = run.league_counts
     context.update(
         page=page, query=_query_without(request, "page"), exportable=True,
-        rows=[_row(result, n_rated, leagues, names) for result in page],
+        rows=[present.league_row(result, n_rated, leagues, names) for result in page],
         leagues=[{"code": code, "name": names[code], "count": counts.get(code, 0), "index": i}
                  for i, code in enumerate(methodology.league_codes)],
         not_rated=int(run.summary.get("not_rated", 0)), n_rated=n_rated,
         histogram={"counts": run.summary.get("histogram", {}).get("counts", []),
                    "edges": run.summary.get("histogram", {}).get("edges", [])},
-        methodology_name=methodology.names.get(present.language()), decimals=_decimals(methodology),
+        methodology_name=methodology.names.get(present.language()), decimals=present.score_decimals(methodology),
     )
     return render(request, "rating/league_table.html", context)
 
@@ -119,28 +87,6 @@ def regions(request):
     return render(request, "rating/regions.html", context)
 
 
-def _radar(methodology, result, medians: dict) -> dict:
-    """Pillars (the index's members) of the organisation against its league's median."""
-    group_names = present.group_names(methodology)
-    indicator_names = present.indicator_names(methodology)
-    scale = methodology.scale
-    pillars, own, median = [], [], []
-    for member in methodology.index.members:
-        code = member.code
-        if code in group_names:
-            value = result.groups.get(code)
-            reference = medians.get(code)
-        else:
-            normalised = result.normalised.get(code)
-            value = None if normalised is None else scale.min + scale.span * normalised
-            reference = None
-        pillars.append({"name": group_names.get(code) or indicator_names.get(code, code), "max": scale.max,
-                        "min": scale.min})
-        own.append(value)
-        median.append(reference)
-    return {"indicators": pillars, "own": own, "median": median}
-
-
 def _card_details(run, organization, result, methodology) -> dict:
     """What only the organisation, its region and the ministry see: inputs, contributions, explanation."""
     names = present.indicator_names(methodology)
@@ -153,10 +99,10 @@ def _card_details(run, organization, result, methodology) -> dict:
         low, high = loaded_raw.get(code, (None, None))
         indicators.append({
             "code": code, "name": names[code], "unit": indicator.unit, "raw": inputs.get(code),
-            "input": input_value(inputs.get(code)),
+            "input": present.input_value(inputs.get(code)),
             "normalised": result.normalised.get(code), "contribution": result.contributions.get(code),
             "imputed": code in (result.imputed or []), "positive": indicator.direction == "positive",
-            "min": low, "max": high, "step": _step(low, high),
+            "min": low, "max": high, "step": present.input_step(low, high),
         })
     league_names = present.league_names(methodology)
 
@@ -183,19 +129,6 @@ def _card_details(run, organization, result, methodology) -> dict:
             "next_league": league_names.get(next_league) if next_league else None, "score_gap": score_gap}
 
 
-def input_value(value: float | None) -> str:
-    """A raw value as the what-if form shows it (a posted value equal to it counts as unchanged)."""
-    if value is None:
-        return ""
-    return f"{value:.4f}".rstrip("0").rstrip(".")
-
-
-def _step(low, high) -> str:
-    if low is None or high is None or high <= low:
-        return "any"
-    return f"{(high - low) / 100:.6g}"
-
-
 def card(request, pk: int):
     organization = get_visible_or_404(request.user, Organization.objects.select_related("region"), pk=pk)
     run = selectors.choose_run(request.user, request.GET.get("run"))
@@ -209,15 +142,15 @@ def card(request, pk: int):
     context.update(
         result=result, methodology=methodology, league_names=league_names,
         league_name=league_names.get(result.league) if result and result.league else None,
-        league_index=_league_index(methodology).get(result.league) if result and result.league else None,
+        league_index=present.league_positions(methodology).get(result.league) if result and result.league else None,
         history=[{"year": h.run.year, "score": h.score, "rank": h.rank,
                   "league": league_names.get(h.league or "", h.league), "run": h.run} for h in history],
         history_chart={"years": [h.run.year for h in history], "scores": [h.score for h in history]},
-        scale=methodology.scale, decimals=_decimals(methodology),
+        scale=methodology.scale, decimals=present.score_decimals(methodology),
     )
     if result is not None:
         medians = selectors.league_group_medians(run, result.league)
-        context["radar"] = _radar(methodology, result, medians)
+        context["radar"] = present.radar_data(methodology, result, medians)
         context["radar"]["labels"] = {"own": organization.name,
                                       "median": _("Median of the league") if result.league else ""}
         context["groups"] = [{"name": present.group_names(methodology).get(code, code), "score": score,
@@ -243,11 +176,11 @@ def what_if(request, pk: int):
         field = f"v_{indicator.code}"
         if field in request.POST:
             raw = request.POST[field].strip()
-            if raw == input_value(inputs.get(indicator.code)):
+            if raw == present.input_value(inputs.get(indicator.code)):
                 continue  # as shown: unchanged
             changes[indicator.code] = raw if raw != "" else None
     context = {"organization": organization, "run": run, "league_names": present.league_names(methodology),
-               "decimals": _decimals(methodology)}
+               "decimals": present.score_decimals(methodology)}
     if not changes:
         context["unchanged"] = True
         return render(request, "rating/_what_if_result.html", context)
