@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from smarttvet.people.api import router as people_router
 from smarttvet.rating.api import router as rating_router
@@ -38,4 +37,4 @@ api.add_router("/", registry_router)
 api.add_router("/", people_router)
 api.add_router("/ratings", rating_router)
 
-__all__ = ["api", "django_auth"]
+__all__ = ["api"]
