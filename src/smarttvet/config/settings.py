@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "smarttvet.people",
     "smarttvet.partnership",
     "smarttvet.rating",
+    "smarttvet.gradebook",
+    "smarttvet.plans",
     "smarttvet.demo",
     "smarttvet.web",
 ]
@@ -188,6 +190,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"smarttvet": {"level": "INFO"}},
 }
+
+# Gradebook analytics (see smarttvet.gradebook.backends): where the marks are kept and which engine reads them.
+# duckdb (embedded, over the Parquet store), spark (over the same Parquet files; SPARK_MASTER local[*] or a
+# cluster URL) or postgres (tables in the platform's PostgreSQL database).
+GRADEBOOK_BACKEND = env.get_str("SMARTTVET_GRADEBOOK_BACKEND", "duckdb")
+GRADEBOOK_STORE = Path(env.get_str("SMARTTVET_GRADEBOOK_STORE", str(DATA_DIR / "gradebook")))
+GRADEBOOK_SPARK_MASTER = env.get_str("SMARTTVET_SPARK_MASTER", "local[2]")
+GRADEBOOK_DUCKDB_MEMORY_LIMIT = env.get_str("SMARTTVET_DUCKDB_MEMORY_LIMIT", "")
+if GRADEBOOK_BACKEND not in {"duckdb", "spark", "postgres"}:
+    raise env.ConfigurationError(
+        f"SMARTTVET_GRADEBOOK_BACKEND={GRADEBOOK_BACKEND!r} is not a gradebook backend: use duckdb, spark or postgres"
+    )
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
