@@ -60,6 +60,9 @@ class LearningMeasure(models.Model):
         ]
         indexes = [models.Index(fields=["organization", "level", "year"]), models.Index(fields=["year", "level"])]
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.level} {self.organization_id or self.region_id} {self.key}".strip()
+
 
 class MonitoringList(models.Model):
     """A year's list of the lowest-performing organisations (national, or of one region), ranked fairly."""
@@ -92,6 +95,9 @@ class MonitoringList(models.Model):
                                     nulls_distinct=False),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.region or '-'} {self.kind or '-'}"
+
 
 class MonitoringEntry(models.Model):
     """One flagged organisation on a monitoring list, with what the ranking saw."""
@@ -116,3 +122,6 @@ class MonitoringEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["monitoring_list", "organization"], name="monitoring_entry_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.organization}"
