@@ -56,6 +56,47 @@ specialty's own names).
 | `illustrative` | no | `1` for entries invented for the demo classifier, `0` for official ones |
 """
 
+GRADEBOOK = """
+## Gradebook: `marks` and `attendance`
+
+`smarttvet gradebook import PATH [--dataset marks|attendance] [--year YYYY]` reads a Parquet file (preferred),
+a CSV file (UTF-8, header row, the same columns), or a folder of either, optionally partitioned as
+`year=YYYY/region=PP/…` (PP: the first two digits of the region's KATO code, e.g. `61` for Turkistan).
+Rules that differ from the registry files above:
+
+- **School year**: named by the calendar year in which it ends (2024–2025 is `2025`); it runs from
+  1 September to 31 August. The year of a row is `--year`, else the folder's `year=`, else its date's.
+- **Bad rows are not loaded, the good ones are**: every row gets the first reason it fails — unknown
+  organisation, organisation outside its folder's region, missing or too long identifier, a date that is not a
+  date or lies outside the school year, a scale other than 5, 10 or 100, a mark that is not a whole number or
+  lies outside its scale, an unknown kind, impossible attendance, or a duplicate of an earlier row with the same
+  key. The report counts rejected rows per reason and per organisation and prints a sample (`--sample N`).
+- **Re-importing replaces**: the valid rows replace, per school year and organisation, what the store held,
+  so importing the same export again changes nothing, and a corrected export of one school replaces only it.
+- Files are judged by their content (a Parquet file must carry the `PAR1` markers, a CSV file must be text).
+- Marks are compared on their own scale: `mark / scale_max` is the normalised mark; a mark passes at half the
+  scale and is good or excellent at 70 % (3–5 pass and 4–5 are good on the five-point scale, 5–10 and 7–10 on
+  the ten-point scale, 50–100 and 70–100 on the hundred-point scale). Terms are the quarters of the date:
+  September–October, November–December, January–March, April–August.
+- Students are pseudonymous identifiers chosen by the school's system; never put an IIN in this column.
+"""
+
+
+def _gradebook() -> str:
+    from smarttvet.gradebook import contract
+
+    parts = [GRADEBOOK]
+    for dataset, fields in contract.DATASETS.items():
+        key = ", ".join(f"`{k}`" for k in contract.KEYS[dataset])
+        parts.append(f"\n### `{dataset}`\n\nKey (a second row with it is a duplicate): {key}.\n")
+        parts.append("| column | type | meaning |\n|---|---|---|")
+        for f in fields + contract.PARTITION_FIELDS:
+            kind = {"string": "text", "date32[day]": "date", "int16": "integer"}[str(f.type)]
+            note = {"year": " (optional: `--year`, the folder name, or the date)",
+                    "region": " (optional: from the folder name, checked against the registry)"}.get(f.name, "")
+            parts.append(f"| `{f.name}` | {kind} | {f.description}{note} |")
+    return "\n".join(parts)
+
 
 def render() -> str:
     from smarttvet.core.specs import KINDS, spec_for
@@ -69,6 +110,7 @@ def render() -> str:
         for column in spec.columns:
             parts.append(f"| `{column.name}` | {'yes' if column.required else 'no'} | {column.description} |")
     parts.append(CLASSIFIER)
+    parts.append(_gradebook())
     return "\n".join(parts).replace("\n\n\n", "\n\n")
 
 
