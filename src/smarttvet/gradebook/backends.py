@@ -62,8 +62,11 @@ def duckdb_source(marks: str | Path, attendance: str | Path | None = None, *, me
         if path is None or not _matches(path):
             tables[dataset] = _empty(dataset)
             continue
-        raw = con.read_parquet(str(path), table_name=f"raw_{dataset}", hive_partitioning=True)
-        tables[dataset] = _normalise(raw, dataset)
+        # Typed partition columns: the year filter then prunes whole folders (no cast stands in the way).
+        pattern = str(path).replace("'", "''")
+        con.raw_sql(f"CREATE OR REPLACE TEMP VIEW raw_{dataset} AS SELECT * FROM read_parquet('{pattern}', "
+                    "hive_partitioning = true, hive_types = {'year': 'SMALLINT', 'region': 'VARCHAR'})")
+        tables[dataset] = _normalise(con.table(f"raw_{dataset}"), dataset)
     return Source("duckdb", con, tables["marks"], tables["attendance"])
 
 
