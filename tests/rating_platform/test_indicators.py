@@ -1,7 +1,8 @@
 """The TVET indicators derived from platform records (``smarttvet.rating.indicators``).
 
 Each derivation function is checked on hand-built records with exact values, below its minimum
-denominator (NaN), against records of the wrong year or kind, and for the number of queries; the packaged
+denominator (NaN), against records of the wrong year or kind, and for the number of queries (the gradebook
+indicator in more detail in ``test_gradebook_indicators.py``); the packaged
 ``tvet.yaml`` must match the registry of functions, and on the small demo its leagues must all be used.
 """
 
@@ -89,6 +90,14 @@ def assessment(org, year, specialty, assessed, passed):
 
     return QualificationAssessment.objects.create(organization=org, year=year, specialty=specialty,
                                                   assessed=assessed, passed=passed)
+
+
+def learning_measure(org, *, year=YEAR, students, knowledge_quality, level="organization", key=""):
+    from smarttvet.gradebook.models import LearningMeasure
+
+    return LearningMeasure.objects.create(year=year, level=level, region=org.region, organization=org, key=key,
+                                          students=students, marks=100 * students, mean_mark=0.7,
+                                          knowledge_quality=knowledge_quality, success_rate=0.95)
 
 
 def value(code: str, org) -> float:
@@ -180,8 +189,13 @@ def colleges(world):
     assessment(a, YEAR, specialty_2, 1, 1)
     assessment(a, YEAR - 1, specialty_1, 10, 0)
     assessment(b, YEAR, specialty_1, 4, 4)
+    learning_measure(a, students=25, knowledge_quality=0.64)
+    learning_measure(a, year=YEAR - 1, students=25, knowledge_quality=0.1)              # another school year
+    learning_measure(a, level="subject", key="PROF_KAZ", students=25, knowledge_quality=0.2)  # not the whole
+    learning_measure(b, students=19, knowledge_quality=0.9)                                # 19 students < 20
     school = f.organization(world.turkistan, kind="school")
     finance(school, YEAR, 1, 1)
+    learning_measure(school, students=300, knowledge_quality=0.5)
     return {"a": a, "b": b, "school": school, "graduating": graduating}
 
 
@@ -227,6 +241,11 @@ def test_qualification_coverage_is_capped_at_100(colleges):
 def test_dropout_rate(colleges):
     assert value("dropout_rate", colleges["a"]) == 10.0  # 2 of 20
     assert is_nan("dropout_rate", colleges["b"])         # 10 students < 20
+
+
+def test_knowledge_quality(colleges):
+    assert value("knowledge_quality", colleges["a"]) == 64.0  # 100 x the stored share of good marks
+    assert is_nan("knowledge_quality", colleges["b"])          # 19 students with a mark < 20
 
 
 # --- teaching staff ---------------------------------------------------------------------------------------------
@@ -364,6 +383,7 @@ def _populate(world, n: int) -> None:
         facility(org, "workshop", 2001, 90)
         finance(org, YEAR, 1_000_000, 100_000)
         assessment(org, YEAR, specialty, 6, 5)
+        learning_measure(org, students=30, knowledge_quality=0.6)
 
 
 def _queries(year: int) -> int:

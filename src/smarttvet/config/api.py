@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 
+from smarttvet.gradebook.api import router as gradebook_router
 from smarttvet.people.api import router as people_router
+from smarttvet.plans.api import router as plans_router
 from smarttvet.rating.api import router as rating_router
 from smarttvet.registry.api import router as registry_router
 
@@ -36,5 +38,7 @@ def _invalid(request, exc):
 api.add_router("/", registry_router)
 api.add_router("/", people_router)
 api.add_router("/ratings", rating_router)
+api.add_router("/gradebook", gradebook_router)
+api.add_router("/plans", plans_router)
 
 __all__ = ["api"]

@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("registry/", include("smarttvet.registry.urls")),
     path("people/", include("smarttvet.people.urls")),
     path("ratings/", include("smarttvet.rating.urls")),
+    path("gradebook/", include("smarttvet.gradebook.urls")),
+    path("plans/", include("smarttvet.plans.urls")),
     path("", include("smarttvet.web.urls")),
     prefix_default_language=True,
 )

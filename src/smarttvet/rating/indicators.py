@@ -23,15 +23,20 @@ to 30 June ``Y`` (for ``Y`` = 2025: the 2024-25 academic year), and is complete 
   begun on or before 30 June ``Y`` and not ended before 1 September ``Y-1``;
 * **WorldSkills** results of the championships of ``Y-1`` and ``Y`` (two seasons, to smooth the luck of one);
 * **infrastructure** opened in ``Y`` or before; **finance** of the calendar year ``Y``; the independent
-  **qualification assessment** of ``Y`` (the graduates of June ``Y``).
+  **qualification assessment** of ``Y`` (the graduates of June ``Y``);
+* the **gradebook**'s learning measures of school year ``Y`` (the gradebook names a school year by the
+  calendar year in which it ends, as the rating does): the organisation-level rows of
+  :class:`~smarttvet.gradebook.models.LearningMeasure` stored by ``smarttvet gradebook analyse --year Y``.
 
 Minimum denominators
 --------------------
 A ratio over too few cases says little, so it is NaN (missing: the methodology's missing-data policy
 decides) when its denominator is below: ``MIN_GRADUATES`` (5) graduates observed, ``MIN_EMPLOYED`` (5)
-employed graduates, ``MIN_STUDENTS`` (20) students, ``MIN_STAFF`` (3) staff, ``MIN_ASSESSED`` (5)
-graduates assessed. Counts (agreements, partners, facilities, medals) are never missing: no record is 0.
-A finance indicator is NaN when the organisation reported no finance for ``Y``.
+employed graduates, ``MIN_STUDENTS`` (20) students (for the gradebook: students with at least one mark),
+``MIN_STAFF`` (3) staff, ``MIN_ASSESSED`` (5) graduates assessed. Counts (agreements, partners, facilities,
+medals) are never missing: no record is 0. A finance indicator is NaN when the organisation reported no
+finance for ``Y``; a gradebook indicator is NaN when the gradebook of ``Y`` has not been analysed or has no
+marks of the organisation.
 
 Public API: :func:`indicator_table`, :func:`derive`, :data:`INDICATORS` (code -> function; a function
 takes the year, or a :class:`SourceData` to share its queries, and returns a float Series indexed by
@@ -48,6 +53,7 @@ import numpy as np
 import pandas as pd
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
+from smarttvet.gradebook.models import LearningMeasure
 from smarttvet.partnership.models import (
     EmployerAgreement,
     FinanceYear,
@@ -238,6 +244,22 @@ class SourceData:
                 .order_by())
         return _frame(rows, self.index, ["assessed", "passed"])
 
+    @cached_property
+    def gradebook(self) -> pd.DataFrame:
+        """Per organisation, the gradebook's learning measures of school year Y: ``students`` with a mark,
+        ``knowledge_quality`` and ``success_rate`` (shares 0-1 of the marks); all NaN without a stored row.
+
+        ``success_rate`` is loaded with the rest (same row, no extra query) although methodology 2026.1 does
+        not use it: see ``knowledge_quality``.
+        """
+        rows = (LearningMeasure.objects
+                .filter(year=self.year, level=LearningMeasure.Level.ORGANIZATION, key="",
+                        organization__kind__in=Organization.TVET_KINDS)
+                .values("students", "knowledge_quality", "success_rate", org=F("organization_id")))
+        frame = pd.DataFrame.from_records(list(rows), columns=["org", "students", "knowledge_quality",
+                                                               "success_rate"])
+        return frame.set_index("org").reindex(self.index).astype(float)
+
 
 def _share(numerator, denominator, minimum: float, *, per: float = 100.0) -> np.ndarray:
     """``per * numerator / denominator``, NaN where the denominator is below ``minimum``."""
@@ -315,6 +337,19 @@ def qualification_pass_rate(data: SourceData):
     """
     a = data.assessments
     return _share(a["passed"], a["assessed"], MIN_ASSESSED)
+
+
+@indicator("knowledge_quality")
+def knowledge_quality(data: SourceData):
+    """Marks of school year Y in the electronic gradebook that are good or excellent, % of all its marks.
+
+    ``100 * knowledge_quality`` of the organisation's measures of Y (``smarttvet gradebook analyse``): the
+    share of marks with ``mark / scale_max >= 0.7`` (4 and 5 of 5, 7-10 of 10, 70-100 of 100), marks of every
+    kind; NaN without measures of Y or with fewer than ``MIN_STUDENTS`` students with a mark. The success
+    rate (passing marks) is not an indicator: it sits near 100% and moves with knowledge quality.
+    """
+    g = data.gradebook
+    return np.where(g["students"] >= MIN_STUDENTS, 100.0 * g["knowledge_quality"], np.nan)
 
 
 @indicator("qualification_coverage")

@@ -27,6 +27,8 @@ NAVIGATION = [
         ("rating:compare", _("Run comparison"), False),
         ("rating:runs", _("Rating runs"), False),
     ]),
+    (_("Learning"), [("gradebook:monitoring", _("Learning monitoring"), True)]),
+    (_("Plans"), [("plans:list", _("Plans and roadmaps"), True)]),
     (_("Administration"), [("accounts:audit", _("Audit trail"), True)]),
 ]
 
