@@ -68,3 +68,30 @@ def run_analyse(options: dict, stdout) -> None:
     levels = ", ".join(f"{level} {count:,}" for level, count in result["levels"].items())
     stdout.write(f"School year {year} analysed on {result['backend']} in {result['compute_seconds']:.1f} s "
                  f"(stored in {result['store_seconds']:.1f} s): {levels}")
+
+
+def run_support_plans(options: dict, stdout) -> None:
+    from django.core.exceptions import ValidationError
+
+    from smarttvet.gradebook.models import MonitoringList
+    from smarttvet.gradebook.monitoring_cli import _region
+    from smarttvet.plans.services import support_plans_create
+
+    year = _year(options["year"])
+    region, error = _region(options.get("region"))
+    if error:
+        raise CommandError(error, returncode=2)
+    kind = str(options.get("kind") or "").strip().lower()
+    if kind not in ("", "school", "college"):
+        raise CommandError(f"--kind: {options.get('kind')!r} is not school or college", returncode=2)
+    monitoring_list = MonitoringList.objects.filter(year=year, region=region, kind=kind).first()
+    if monitoring_list is None:
+        raise CommandError(f"--year/--region/--kind: no monitoring list of {year} is saved for this scope; "
+                           "make it with 'smarttvet gradebook lowest' first", returncode=2)
+    try:
+        plans = support_plans_create(monitoring_list, "command line", deadline_months=options["deadline_months"])
+    except ValidationError as exc:
+        raise CommandError(f"--deadline-months: {' '.join(exc.messages)}", returncode=2) from None
+    total = monitoring_list.entries.count()
+    stdout.write(f"Support plans made: {len(plans)} (the list has {total} organisations; "
+                 f"{total - len(plans)} already had one)")

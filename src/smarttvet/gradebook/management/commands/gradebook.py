@@ -15,6 +15,10 @@
     Rank organisations by the composite learning measure shrunk toward their region's mean (empirical
     Bayes), print the lowest N and save them as the year's monitoring list.
 
+``smarttvet gradebook support-plans --year YYYY [--region CODE] [--kind school|college] [--deadline-months N]``
+    Make the missing support plans of a saved monitoring list (one per flagged organisation, from the
+    template, with suggested mentors); running it again adds nothing.
+
 Bad arguments exit with code 2 and a message naming the argument; nothing is written.
 """
 
@@ -27,7 +31,7 @@ class Command(BaseCommand):
     help = "Gradebook analytics: import marks and attendance, analyse a year, list the lowest performers."
 
     def add_arguments(self, parser):
-        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{import,analyse,lowest}")
+        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{import,analyse,lowest,support-plans}")
         imp = commands.add_parser("import", help="validate and load marks or attendance (Parquet, CSV or a folder)")
         imp.add_argument("path", help="a .parquet or .csv file, or a folder of them (year=YYYY/region=PP allowed)")
         imp.add_argument("--dataset", default="", help="marks or attendance (default: guessed from the columns)")
@@ -51,8 +55,16 @@ class Command(BaseCommand):
         lowest.add_argument("--force", action="store_true",
                             help="replace a saved monitoring list even if support plans were made from it")
 
+        plans = commands.add_parser("support-plans", help="make the support plans of a saved monitoring list")
+        plans.add_argument("--year", required=True, help="the monitoring list's school year, e.g. 2024")
+        plans.add_argument("--region", default="", help="the list's region (2-digit KATO prefix); empty: national")
+        plans.add_argument("--kind", default="", help="the list's kind: school, college or empty (both)")
+        plans.add_argument("--deadline-months", default="9", help="months to the last activity's deadline")
+
     def handle(self, *args, subcommand: str, **options):
-        if subcommand == "import":
+        if subcommand == "support-plans":
+            from smarttvet.gradebook.commands import run_support_plans as run
+        elif subcommand == "import":
             from smarttvet.gradebook.commands import run_import as run
         elif subcommand == "analyse":
             from smarttvet.gradebook.commands import run_analyse as run
