@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 ROLES = ["ministry", "region", "organization", "teacher", "employer"]
 
 
-def _patch(client, plan_id, activity_id, data):
+def _patch(client, plan_id, activity_id, data, language="en"):
+    # The API answers in the caller's language (Accept-Language), Kazakh by default.
     return client.patch(f"/api/v1/plans/{plan_id}/activities/{activity_id}", data=json.dumps(data),
-                        content_type="application/json")
+                        content_type="application/json", headers={"accept-language": language})
 
 
 def test_anonymous_callers_get_401(plans, client):
@@ -137,6 +138,9 @@ def test_patch_out_of_scope_is_404_and_on_a_closed_plan_403(plans, client_as):
     response = _patch(client_as(plans.world.users["ministry"]), plans.a.pk, plans.a.activities.first().pk,
                       {"status": "done"})
     assert response.status_code == 403 and "completed" in response.json()["detail"]
+    russian = _patch(client_as(plans.world.users["ministry"]), plans.a.pk, plans.a.activities.first().pk,
+                     {"status": "done"}, language="ru")
+    assert russian.status_code == 403 and "завершён" in russian.json()["detail"]
     assert not Activity.objects.filter(status="done").exists()
     assert not AuditEntry.objects.filter(target_type="plans.activity").exists()
 
