@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCALE ?= small
 SEED ?= 2025
+# Demo gradebook: how many marks to generate for the demo's schools and colleges (attendance comes on top),
+# and how many lowest performers the 2024 monitoring list flags.
+GRADEBOOK_ROWS ?= 2000000
+LOWEST_N ?= 10
 HOST ?= 127.0.0.1:8000
 VENDOR := src/smarttvet/web/static/vendor
 export SMARTTVET_DATA_DIR ?= $(CURDIR)/var
@@ -42,9 +46,14 @@ migrate: install static messages
 
 demo: migrate
 	$(BIN)/smarttvet demo --scale $(SCALE) --seed $(SEED)
+	# Gradebook marks of 2023-2025 and their measures (the rating's knowledge-quality indicator reads them).
+	$(BIN)/smarttvet demo gradebook --rows $(GRADEBOOK_ROWS) --seed $(SEED)
 	# Published ratings of two years (history and comparison); skipped when the same run is already published.
 	$(BIN)/smarttvet rating run --year 2024 --publish --uncertainty 200
 	$(BIN)/smarttvet rating run --year 2025 --publish --uncertainty 200
+	# The 2024 monitoring list and its support plans (the 2025 measures show their progress).
+	$(BIN)/smarttvet gradebook lowest --year 2024 --n $(LOWEST_N) --force
+	$(BIN)/smarttvet gradebook support-plans --year 2024
 	@echo ""
 	@echo "SMART TVET is at http://$(HOST)/  — demo logins (password: demo):"
 	@echo "  ministry   whole country"

@@ -21,7 +21,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from smarttvet.accounts import audit
-from smarttvet.demo.generator import accounts, partnership, people, ratings, registry, scales
+from smarttvet.demo.generator import accounts, gradebook, partnership, people, ratings, registry, scales
 from smarttvet.demo.generator.context import Context
 from smarttvet.demo.generator.latent import organization_quality
 from smarttvet.demo.models import DemoDataset
@@ -57,6 +57,9 @@ def holds_real_data() -> bool:
 
 def clear() -> None:
     """Delete all generated data (in reverse domain order) and the DemoDataset rows."""
+    # The gradebook (generated on demand by `demo gradebook`) first: its monitoring lists and support plans
+    # protect the organisations, and its marks live outside these tables.
+    gradebook.clear()
     for domain in reversed(DOMAINS):
         domain.clear()
     DemoDataset.objects.all().delete()
