@@ -31,7 +31,8 @@ class Command(BaseCommand):
     help = "Gradebook analytics: import marks and attendance, analyse a year, list the lowest performers."
 
     def add_arguments(self, parser):
-        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{import,analyse,lowest,support-plans}")
+        commands = parser.add_subparsers(dest="subcommand", required=True,
+                                         metavar="{import,analyse,lowest,support-plans}")
         imp = commands.add_parser("import", help="validate and load marks or attendance (Parquet, CSV or a folder)")
         imp.add_argument("path", help="a .parquet or .csv file, or a folder of them (year=YYYY/region=PP allowed)")
         imp.add_argument("--dataset", default="", help="marks or attendance (default: guessed from the columns)")
