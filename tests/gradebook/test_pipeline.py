@@ -148,6 +148,10 @@ def test_bad_arguments_exit_2(world, tmp_path):
         (["import", str(tmp_path), "--year", "20x5"], "--year"),
         (["analyse", "--year", "2025", "--backend", "oracle"], "--backend"),
         (["analyse", "--year", "2025"], "no gradebook data for school year 2025"),
+        (["support-plans", "--year", "2024"], "no monitoring list of 2024"),
+        (["support-plans", "--year", "2024", "--kind", "kindergarten"], "--kind"),
+        (["support-plans", "--year", "2024", "--region", "6"], "--region"),
+        (["support-plans", "--year", "two"], "--year"),
     ]:
         with pytest.raises(CommandError) as exc:
             call_command("gradebook", *args)
