@@ -241,7 +241,7 @@ def test_list_exports_csv_with_the_commands_columns(learning_world, client_as, r
     assert [r["organization"] for r in rows] == [o.bin for o in expected]
     first = rows[0]
     assert first["rank"] == "1" and first["region"] == "61" and first["raw_measure"] == "0.5000"
-    assert first["weakest_subjects"].startswith("KAZ 0.4000 (12 students)")
+    assert first["weakest_subjects"].startswith("KAZ 0.4000 (n=12)")
     assert first["trend"] == "2024 0.4800; 2025 0.5000" and first["change"] == "+0.0200"
 
 

@@ -123,7 +123,7 @@ def _parts(items: list[dict], label: str) -> str:
     def value(item):
         return item["composite"] if item["composite"] is not None else item["mean_mark"]
 
-    return "; ".join(f"{item[label]} {_measure(value(item))} ({item['students']} students)" for item in items)
+    return "; ".join(f"{item[label]} {_measure(value(item))} (n={item['students']})" for item in items)
 
 
 def _trend(flagged) -> str:

@@ -254,7 +254,7 @@ def _parts(items, label: str) -> str:
             out.append(str(item))
             continue
         value = item.get("composite") if item.get("composite") is not None else item.get("mean_mark")
-        out.append(f"{item.get(label, '')} {_measure(value)} ({item.get('students')} students)")
+        out.append(f"{item.get(label, '')} {_measure(value)} (n={item.get('students')})")
     return "; ".join(out)
 
 
