@@ -38,8 +38,30 @@ def main(base: str) -> None:
         page.screenshot(path=OUT / "classifier.png")
         page.goto(f"{base}/ru/people/students/?region=610000000")
         page.screenshot(path=OUT / "students-ru.png")
+        learning(page, base)
         browser.close()
     print(f"screenshots written to {OUT}")
+
+
+def learning(page, base: str) -> None:
+    """The gradebook pages: the national monitoring dashboard, a region's list, a learning page, a support plan."""
+    page.goto(f"{base}/en/gradebook/monitoring/?year=2024")
+    page.wait_for_selector("[data-chart=gradebook-histogram] canvas")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=OUT / "learning-monitoring.png", full_page=False)
+    page.goto(f"{base}/ru/gradebook/monitoring/?year=2024&region=610000000")
+    page.wait_for_selector("[data-chart=gradebook-histogram] canvas")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=OUT / "learning-region-ru.png", full_page=False)
+    page.click("table.flagged tbody tr:first-child a[href*='/gradebook/organizations/']")
+    page.wait_for_selector("[data-chart=gradebook-trend] canvas")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=OUT / "learning-organization.png", full_page=True)
+    page.goto(f"{base}/en/plans/?level=support")
+    page.click("table tbody tr:first-child a")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=OUT / "support-plan.png", full_page=True)
 
 
 if __name__ == "__main__":

@@ -118,3 +118,19 @@ def test_rollup_refuses_unknown_statuses_and_counts_every_status():
         p.rollup(["fine"])
     assert p.counts([p.ACHIEVED, p.NO_DATA, p.ACHIEVED]) == {
         p.ACHIEVED: 2, p.ON_TRACK: 0, p.AT_RISK: 0, p.OFF_TRACK: 0, p.NO_DATA: 1}
+
+
+def test_the_progress_chart_caps_bars_at_150_percent_of_the_planned_change():
+    from types import SimpleNamespace
+
+    from smarttvet.plans import progress
+    from smarttvet.plans.selectors import IndicatorProgress, indicator_chart
+
+    def item(share):
+        return IndicatorProgress(indicator=SimpleNamespace(title="x"), targets={2025: 1.0}, actuals={},
+                                 assessment=progress.Assessment(status="achieved", progress=share,
+                                                                expected_progress=0.5))
+
+    chart = indicator_chart([item(5.6), item(0.42), item(-3.0), item(None)])
+    assert chart["actual"] == [150.0, 42.0, -150.0, None]
+    assert chart["expected"] == [50.0] * 4

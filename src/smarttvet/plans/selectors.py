@@ -314,8 +314,15 @@ def plan_detail(plan: Plan, *, today: dt.date | None = None) -> PlanDetail:
     )
 
 
+CHART_CAP = 1.5  # bars stop at 150 % of the planned change: beyond it the target is met, and the scale stays legible
+
+
 def _percent(value: float | None) -> float | None:
     return round(100 * value, 1) if value is not None else None
+
+
+def _capped_percent(value: float | None) -> float | None:
+    return _percent(max(min(value, CHART_CAP), -CHART_CAP)) if value is not None else None
 
 
 def indicator_chart(items: list[IndicatorProgress]) -> dict:
@@ -323,7 +330,7 @@ def indicator_chart(items: list[IndicatorProgress]) -> dict:
     rows = [item for item in items if item.targets]
     return {
         "labels": [item.indicator.title for item in rows],
-        "actual": [_percent(item.assessment.progress) for item in rows],
+        "actual": [_capped_percent(item.assessment.progress) for item in rows],
         "expected": [_percent(item.assessment.expected_progress) for item in rows],
         "status": [item.status for item in rows],
     }
