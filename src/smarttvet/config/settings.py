@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "smarttvet.rating",
     "smarttvet.gradebook",
     "smarttvet.plans",
+    "smarttvet.labour",
     "smarttvet.demo",
     "smarttvet.web",
 ]
