@@ -5,6 +5,8 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from smarttvet.gradebook.api import router as gradebook_router
+from smarttvet.labour.api import router as labour_router
+from smarttvet.partnership.api import router as partnership_router
 from smarttvet.people.api import router as people_router
 from smarttvet.plans.api import router as plans_router
 from smarttvet.rating.api import router as rating_router
@@ -39,6 +41,8 @@ api.add_router("/", registry_router)
 api.add_router("/", people_router)
 api.add_router("/ratings", rating_router)
 api.add_router("/gradebook", gradebook_router)
+api.add_router("/labour", labour_router)
 api.add_router("/plans", plans_router)
+api.add_router("/partnership", partnership_router)
 
 __all__ = ["api"]

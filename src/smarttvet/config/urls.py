@@ -18,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("ratings/", include("smarttvet.rating.urls")),
     path("gradebook/", include("smarttvet.gradebook.urls")),
     path("plans/", include("smarttvet.plans.urls")),
+    path("partnership/", include("smarttvet.partnership.urls")),
+    path("labour/", include("smarttvet.labour.urls")),
     path("", include("smarttvet.web.urls")),
     prefix_default_language=True,
 )

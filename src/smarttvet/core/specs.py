@@ -12,6 +12,9 @@ KINDS = {
     "teachers": "smarttvet.people.tabular:TEACHERS",
     "students": "smarttvet.people.tabular:STUDENTS",
     "graduates": "smarttvet.people.tabular:GRADUATES",
+    "vacancies": "smarttvet.labour.tabular:VACANCIES",
+    "needs": "smarttvet.labour.tabular:NEEDS",
+    "growth_sectors": "smarttvet.labour.tabular:GROWTH_SECTORS",
 }
 
 

@@ -27,7 +27,18 @@ NAVIGATION = [
         ("rating:compare", _("Run comparison"), False),
         ("rating:runs", _("Rating runs"), False),
     ]),
+    (_("Partnership"), [
+        ("partnership:clusters", _("Clusters"), False),
+        ("partnership:agreements", _("Employer agreements"), False),
+        ("partnership:training", _("Dual training and target orders"), True),
+        ("partnership:infrastructure", _("Infrastructure and WorldSkills"), False),
+        ("partnership:my_enterprise", _("My enterprise"), True),
+    ]),
     (_("Learning"), [("gradebook:monitoring", _("Learning monitoring"), True)]),
+    (_("Labour market"), [
+        ("labour:heatmap", _("Demand and graduates"), False),
+        ("labour:employment", _("Graduate employment"), False),
+    ]),
     (_("Plans"), [("plans:list", _("Plans and roadmaps"), True)]),
     (_("Administration"), [("accounts:audit", _("Audit trail"), True)]),
 ]

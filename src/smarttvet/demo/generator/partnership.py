@@ -29,6 +29,13 @@ noise, so that a good college is good here too:
 * **Independent qualification assessment.** Per organisation, year and specialty, from the graduates in
   the database: most graduates are assessed (80-100%), the pass rate is ≈80% on average and rises with
   quality.
+
+Then, each in its own module with its own random streams (so the records above do not change):
+:mod:`.partnership_training` (internship-base, mentoring and equipment agreements, dual-training places with
+their students, target orders matching the target-order students), :mod:`.partnership_links` (academic
+mobility on the international partnerships, WorldSkills competence centres) and :mod:`.partnership_clusters`
+(a regional educational-production cluster per region, the Karaganda mining-metallurgy cluster with all its
+graduates employed). WorldSkills results are linked to the reference list of competencies by their code.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ import math
 import numpy as np
 from django.db.models import Count
 
+from smarttvet.demo.generator import partnership_clusters, partnership_links, partnership_training
 from smarttvet.demo.generator.context import AS_OF, FIRST_COHORT, Context, insert, wipe_table
 from smarttvet.demo.generator.registry import field_sectors
 from smarttvet.partnership.models import (
@@ -47,6 +55,7 @@ from smarttvet.partnership.models import (
     Infrastructure,
     InternationalPartnership,
     QualificationAssessment,
+    WorldSkillsCompetency,
     WorldSkillsResult,
 )
 from smarttvet.people.models import Student
@@ -269,9 +278,11 @@ def generate_worldskills(ctx: Context) -> None:
                          else "medallion" if skill > 0.0 else "participant")
                 rows.append((best, year, k, "international", award))
     ids = colleges.ids
+    listed = dict(WorldSkillsCompetency.objects.values_list("code", "pk"))
     insert(ctx, WorldSkillsResult, len(rows), lambda a, b: [
         WorldSkillsResult(organization_id=int(ids[c]), year=y, competence_code=COMPETENCIES[k][0],
-                          competence_name=COMPETENCIES[k][1], level=level, award=award)
+                          competence_name=COMPETENCIES[k][1], competency_id=listed.get(COMPETENCIES[k][0]),
+                          level=level, award=award)
         for c, y, k, level, award in rows[a:b]
     ], "WorldSkills results")
     ctx.counts["worldskills_results"] = len(rows)
@@ -450,7 +461,8 @@ def generate_assessments(ctx: Context) -> None:
 
 # --- the stage ------------------------------------------------------------------------------------------------
 def generate(ctx: Context) -> None:
-    """Create the partnership, WorldSkills, international, infrastructure, finance and assessment records."""
+    """Create the partnership, WorldSkills, international, infrastructure, finance and assessment records, then
+    the dual training, target orders, mobility, WorldSkills centres and clusters."""
     if ctx.colleges is None or not ctx.colleges.n:
         return
     generate_agreements(ctx)
@@ -459,10 +471,16 @@ def generate(ctx: Context) -> None:
     generate_infrastructure(ctx)
     generate_finance(ctx)
     generate_assessments(ctx)
+    partnership_training.generate(ctx)
+    partnership_links.generate(ctx)
+    partnership_clusters.generate(ctx)
 
 
 def clear() -> None:
     """Delete every record of this stage (one statement per table)."""
+    partnership_clusters.clear()
+    partnership_links.clear()
+    partnership_training.clear()
     for model in (QualificationAssessment, FinanceYear, Infrastructure, InternationalPartnership,
                   WorldSkillsResult, EmployerAgreement):
         wipe_table(model)

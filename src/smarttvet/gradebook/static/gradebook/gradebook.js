@@ -31,7 +31,7 @@
     var d = data("gradebook-trend-data");
     if (!d || !container("gradebook-trend")) return;
     draw("gradebook-trend", {
-      tooltip: { trigger: "axis", valueFormatter: percent },
+      tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: percent },
       legend: { top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: d.years },
@@ -48,7 +48,7 @@
     var el = container("gradebook-histogram");
     if (!d || !el || !d.labels.length) return;
     draw("gradebook-histogram", {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { renderMode: "richText", trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 60 },
       xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 30 } },
@@ -64,7 +64,7 @@
     var d = data("gradebook-regions-data");
     if (!d || !container("gradebook-regions")) return;
     draw("gradebook-regions", {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: percent },
+      tooltip: { renderMode: "richText", trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: percent },
       legend: { top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 130 },
       xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 45, interval: 0 } },

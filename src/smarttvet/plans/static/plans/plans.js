@@ -24,7 +24,7 @@
     var el = container("plan-indicators");
     if (!el || !d || !d.labels.length) return;
     init(el, {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { renderMode: "richText", trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 160, right: 30, top: 40, bottom: 30 },
       xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
@@ -45,7 +45,7 @@
     var el = container("plan-burnup");
     if (!el || !d || !d.labels.length) return;
     init(el, {
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 40, right: 20, top: 40, bottom: 40 },
       xAxis: { type: "category", data: d.labels, boundaryGap: false },

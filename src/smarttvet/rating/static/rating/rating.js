@@ -37,7 +37,7 @@
       return d.edges[i].toFixed(1) + "–" + d.edges[i + 1].toFixed(1);
     });
     draw("histogram", {
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       grid: { left: 50, right: 20, top: 20, bottom: 50 },
       xAxis: { type: "category", data: labels, axisLabel: { rotate: 30 } },
       yAxis: { type: "value", name: el.dataset.label, minInterval: 1 },
@@ -49,7 +49,7 @@
     var d = data("league-region-data");
     if (!d) return;
     draw("league-region", {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { renderMode: "richText", trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 130 },
       xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 45, interval: 0 } },
@@ -69,7 +69,7 @@
       series.push({ value: d.median, name: d.labels.median, itemStyle: { color: "#f2a900" }, lineStyle: { type: "dashed" } });
     }
     draw("card-radar", {
-      tooltip: {},
+      tooltip: { renderMode: "richText" },
       legend: { bottom: 0 },
       radar: { indicator: d.indicators, radius: "62%" },
       series: [{ type: "radar", data: series }]
@@ -81,7 +81,7 @@
     var el = container("card-history");
     if (!d || !el) return;
     draw("card-history", {
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       grid: { left: 50, right: 20, top: 20, bottom: 30 },
       xAxis: { type: "category", data: d.years },
       yAxis: { type: "value", name: el.dataset.label },

@@ -8,7 +8,7 @@
     var d = JSON.parse(data.textContent);
     var chart = window.echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 60, right: 60, top: 40, bottom: 120 },
       xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 45, interval: 0 } },

@@ -1,0 +1,71 @@
+"""The partnership pages in a real browser: every role opens them in three languages with no console error (the CSP
+allows no inline script or style), the charts draw from their JSON, and the employer declares a need."""
+
+import datetime as dt
+
+import pytest
+
+from tests.browser.conftest import _reference_data, browser, new_page  # noqa: F401 - fixtures of the browser tests
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def _competencies(_reference_data):  # noqa: F811 - the imported fixture
+    """A transactional test empties the migrations' reference data: reload the WorldSkills competencies."""
+    from smarttvet.partnership import reference
+    from smarttvet.partnership.models import WorldSkillsCompetency
+    from smarttvet.registry.models import EconomicSector
+
+    if not WorldSkillsCompetency.objects.exists():
+        reference.load_competencies(WorldSkillsCompetency, EconomicSector)
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/en/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{base}/**")
+    assert "/accounts/login/" not in page.url
+
+
+@pytest.mark.parametrize("role", ["ministry", "region", "organization", "employer"])
+def test_each_role_opens_the_partnership_pages(_competencies, partners, live_server, new_page, role):  # noqa: F811
+    page, problems = new_page()
+    w = partners.world
+    _login(page, live_server.url, w.users[role].username)
+    paths = ["/{lang}/partnership/", "/{lang}/partnership/clusters/",
+             f"/{{lang}}/partnership/clusters/{partners.cluster.pk}/", "/{lang}/partnership/agreements/",
+             "/{lang}/partnership/training/?year=2025", "/{lang}/partnership/infrastructure/?year=2025",
+             "/{lang}/partnership/my-enterprise/"]
+    if role != "employer":
+        paths.append(f"/{{lang}}/partnership/organizations/{w.college_a.pk}/")
+    if role in ("ministry", "region", "employer"):
+        paths.append(f"/{{lang}}/partnership/enterprises/{w.enterprise_a.pk}/")
+    for lang in ("kk", "ru", "en"):
+        for path in paths:
+            response = page.goto(live_server.url + path.format(lang=lang))
+            assert response.status < 400, path
+    page.goto(f"{live_server.url}/en/partnership/clusters/{partners.cluster.pk}/")
+    page.wait_for_selector('[data-chart="cluster-funnel"] canvas')
+    assert problems.items == []
+
+
+def test_the_employer_declares_a_need_in_the_form(_competencies, partners, live_server, new_page):  # noqa: F811
+    from smarttvet.labour.models import EmployerNeed
+
+    page, problems = new_page()
+    w = partners.world
+    _login(page, live_server.url, w.users["employer"].username)
+    page.goto(f"{live_server.url}/en/partnership/my-enterprise/")
+    year = dt.date.today().year + 3
+    page.select_option("#id_specialty", index=1)
+    page.fill("#id_year", str(year))
+    page.fill("#id_people", "11")
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**#needs")
+    assert EmployerNeed.objects.filter(enterprise=w.enterprise_a, year=year, people=11).exists()
+    assert problems.items == []
