@@ -67,3 +67,12 @@ def _reference_data(transactional_db):
         reference.load_sectors(EconomicSector)
         reference.load_fields(FieldOfEducation)
         reference.load_classifier(FieldOfEducation, Specialty, Qualification)
+    from smarttvet.labour import reference as labour_reference
+    from smarttvet.labour.models import Occupation
+    from smarttvet.partnership import reference as partnership_reference
+    from smarttvet.partnership.models import WorldSkillsCompetency
+
+    if not Occupation.objects.exists():
+        labour_reference.load_all()
+    if not WorldSkillsCompetency.objects.exists():
+        partnership_reference.load_competencies(WorldSkillsCompetency, EconomicSector)
