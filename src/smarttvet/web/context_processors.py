@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from smarttvet.accounts.scoping import assignments
+from smarttvet.accounts.scoping import assignments, roles
 
-# (section title, [(url name, label, needs login)])
+PLANNERS = frozenset({"ministry", "region"})
+MONITORS = frozenset({"ministry", "region", "organization"})
+# (section, [(url name, label, audience)]): audience False = everyone, True = logged in, a set = those roles.
 NAVIGATION = [
     (_("Overview"), [("web:home", _("Dashboard"), False)]),
     (_("Registry"), [
@@ -32,14 +34,15 @@ NAVIGATION = [
         ("partnership:agreements", _("Employer agreements"), False),
         ("partnership:training", _("Dual training and target orders"), True),
         ("partnership:infrastructure", _("Infrastructure and WorldSkills"), False),
-        ("partnership:my_enterprise", _("My enterprise"), True),
+        ("partnership:my_enterprise", _("My enterprise"), frozenset({"employer"})),
     ]),
-    (_("Learning"), [("gradebook:monitoring", _("Learning monitoring"), True)]),
+    (_("Learning"), [("gradebook:monitoring", _("Learning monitoring"), MONITORS)]),
     (_("Labour market"), [
         ("labour:heatmap", _("Demand and graduates"), False),
         ("labour:employment", _("Graduate employment"), False),
+        ("labour:allocation_new", _("State-order allocation"), PLANNERS),
     ]),
-    (_("Plans"), [("plans:list", _("Plans and roadmaps"), True)]),
+    (_("Plans"), [("plans:list", _("Plans and roadmaps"), MONITORS)]),
     (_("Administration"), [("accounts:audit", _("Audit trail"), True)]),
 ]
 
@@ -53,8 +56,11 @@ def shell(request):
     user = getattr(request, "user", None)
     logged_in = bool(user and user.is_authenticated)
     sections = []
+    user_roles = roles(user) if logged_in else set()
+    superuser = logged_in and getattr(user, "is_superuser", False)
     for title, items in NAVIGATION:
-        visible_items = [(name, label) for name, label, needs_login in items if logged_in or not needs_login]
+        visible_items = [(name, label) for name, label, audience in items
+                         if not audience or (logged_in and (audience is True or superuser or audience & user_roles))]
         if visible_items:
             sections.append((title, visible_items))
     dataset = DemoDataset.objects.order_by("-generated_at").first()
