@@ -56,13 +56,16 @@ def test_region_gap(labour_world, client):  # noqa: F811
 
 def test_region_recommendations(labour_world, client):  # noqa: F811
     lw = labour_world
-    body = client.get(f"{API}/regions/{lw.turkistan.kato}/recommendations").json()
+    body = client.get(f"{API}/regions/{lw.turkistan.kato}/recommendations", HTTP_ACCEPT_LANGUAGE="en").json()
     actions = {row["specialty_code"]: row for row in body["rows"]}
     assert actions[lw.open.code]["recommendation"] == "open" and actions[lw.open.code]["rule"] == "open_unmet_demand"
     assert actions[lw.expand.code]["recommendation"] == "expand"
     assert actions[lw.reduce.code]["recommendation"] == "reduce"
     assert actions[lw.reduce.code]["employment_rate_12m"] == 20 and actions[lw.reduce.code]["supply_per_year"] == 20
     assert "Oversupply of 20 a year" in actions[lw.reduce.code]["reason"]
+    kazakh = client.get(f"{API}/regions/{lw.turkistan.kato}/recommendations").json()  # the default language
+    reduce_kk = next(row for row in kazakh["rows"] if row["specialty_code"] == lw.reduce.code)
+    assert "Жылына 20 артық ұсыныс" in reduce_kk["reason"]
     assert actions[lw.reduce.code]["reason_en"].startswith("Oversupply of 20 a year")
     assert body["counts"]["open"] == 1 and body["counts"]["reduce"] == 1 and body["rows"][0]["recommendation"] == "open"
     ru = client.get(f"{API}/regions/{lw.turkistan.kato}/recommendations", HTTP_ACCEPT_LANGUAGE="ru").json()

@@ -5,22 +5,11 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import _reference_data, browser, new_page  # noqa: F401 - fixtures of the browser tests
+from tests.partnership.conftest import partners  # noqa: F401 - the partnership fixture (the browser ones are shared)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture
-def _competencies(_reference_data):  # noqa: F811 - the imported fixture
-    """A transactional test empties the migrations' reference data: reload the WorldSkills competencies."""
-    from smarttvet.partnership import reference
-    from smarttvet.partnership.models import WorldSkillsCompetency
-    from smarttvet.registry.models import EconomicSector
-
-    if not WorldSkillsCompetency.objects.exists():
-        reference.load_competencies(WorldSkillsCompetency, EconomicSector)
 
 
 def _login(page, base, username):
@@ -33,7 +22,7 @@ def _login(page, base, username):
 
 
 @pytest.mark.parametrize("role", ["ministry", "region", "organization", "employer"])
-def test_each_role_opens_the_partnership_pages(_competencies, partners, live_server, new_page, role):  # noqa: F811
+def test_each_role_opens_the_partnership_pages(partners, live_server, new_page, role):  # noqa: F811
     page, problems = new_page()
     w = partners.world
     _login(page, live_server.url, w.users[role].username)
@@ -54,7 +43,7 @@ def test_each_role_opens_the_partnership_pages(_competencies, partners, live_ser
     assert problems.items == []
 
 
-def test_the_employer_declares_a_need_in_the_form(_competencies, partners, live_server, new_page):  # noqa: F811
+def test_the_employer_declares_a_need_in_the_form(partners, live_server, new_page):  # noqa: F811
     from smarttvet.labour.models import EmployerNeed
 
     page, problems = new_page()
