@@ -39,6 +39,7 @@ def main(base: str) -> None:
         page.goto(f"{base}/ru/people/students/?region=610000000")
         page.screenshot(path=OUT / "students-ru.png")
         learning(page, base)
+        labour(page, base)
         browser.close()
     print(f"screenshots written to {OUT}")
 
@@ -62,6 +63,23 @@ def learning(page, base: str) -> None:
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1200)
     page.screenshot(path=OUT / "support-plan.png", full_page=True)
+
+
+def labour(page, base: str) -> None:
+    """The labour-market heatmap, a region's gap and recommendations, and a cluster card."""
+    page.goto(f"{base}/en/labour/?horizon=3")
+    page.wait_for_selector("[data-chart] canvas")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=OUT / "labour-heatmap.png", full_page=False)
+    page.goto(f"{base}/ru/labour/regions/610000000/?horizon=3")
+    page.wait_for_selector("[data-chart] canvas")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=OUT / "labour-region-ru.png", full_page=True)
+    page.goto(f"{base}/en/partnership/clusters/")
+    page.click("table tbody tr:has-text('Karaganda') a")
+    page.wait_for_selector("[data-chart] canvas")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=OUT / "cluster.png", full_page=True)
 
 
 if __name__ == "__main__":
