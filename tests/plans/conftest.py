@@ -87,4 +87,6 @@ def plans(world):
         "teacher": set(),
         "employer": set(),
     }
+    for seen in p.visible.values():
+        seen.add(p.national)  # the national roadmap's progress is public
     return p

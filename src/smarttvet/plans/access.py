@@ -1,12 +1,14 @@
 """Who may do what with plans, on top of the scoping rule of the models (``Plan.scope`` and the others).
 
 * read: the ministry every plan; a region's department its regional roadmap and its organisations' plans; an
-  organisation its own plans. Nobody else (plans are not public yet).
+  organisation its own plans. Everybody, signed in or not, reads the national roadmap and its progress.
 * a plan itself (title, goals, indicators, targets): the ministry; the region for its region's plans; the
   organisation for its own development plan only - a support plan is the region's and the ministry's.
 * an activity's status and evidence: whoever may change the plan, and the organisation of the plan (it reports
   on its own support plan). A completed or archived plan no longer changes.
 * support plans from a monitoring list: whoever may write the list (the ministry; the region its own lists).
+* a draft development plan of an organisation (from its rating and the labour market): the ministry, the
+  organisation's region and the organisation itself.
 
 A text actor is the command line and is trusted.
 """
@@ -68,3 +70,27 @@ def may_create_support_plans(actor, monitoring_list) -> bool:
 def require_support_plans_creatable(actor, monitoring_list) -> None:
     if not may_create_support_plans(actor, monitoring_list):
         raise PermissionDenied(_("You may not make support plans from this monitoring list."))
+
+
+def may_draft_plan(user, organization) -> bool:
+    """Whether ``user`` may make a development plan for ``organization``: the ministry, the organisation's
+    region, or the organisation itself."""
+    if _trusted(user):
+        return True
+    for assignment in assignments(user):
+        if assignment.role == "ministry":
+            return True
+        if assignment.role == "region" and assignment.region_id == organization.region_id:
+            return True
+        if assignment.role == "organization" and assignment.organization_id == organization.pk:
+            return True
+    return False
+
+
+def require_plan_editable(actor, plan) -> None:
+    """Raise PermissionDenied unless ``actor`` may change ``plan`` itself (and the plan is still open)."""
+    if plan.is_closed:
+        raise PermissionDenied(_("This plan is %(status)s: it no longer changes.")
+                               % {"status": plan.get_status_display().lower()})
+    if not may_edit_plan(actor, plan):
+        raise PermissionDenied(_("You may not change this plan."))

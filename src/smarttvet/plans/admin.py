@@ -11,6 +11,7 @@ from smarttvet.plans.models import (
     Objective,
     Plan,
     PlanMentor,
+    SwotItem,
 )
 
 
@@ -92,3 +93,11 @@ class ActivityAdmin(ReadOnly):
     list_filter = ("kind", "status", "plan__level")
     list_select_related = ("plan",)
     raw_id_fields = ("plan", "objective")
+
+
+@admin.register(SwotItem)
+class SwotItemAdmin(ReadOnly):
+    list_display = ("plan", "kind", "order", "text_ru")
+    list_filter = ("kind",)
+    list_select_related = ("plan",)
+    raw_id_fields = ("plan",)

@@ -103,10 +103,11 @@ class Plan(TrilingualTitle):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    # Not public. The ministry sees every plan, a region its own roadmap and its organisations' plans, an
-    # organisation its own. Who may change which plan beyond that (a support plan is the region's and the
-    # ministry's, an organisation may only move its activities) is in ``plans.access``.
-    scope = ScopePaths(region="region", organization="organization")
+    # The national roadmap (and its progress) is public; other plans are not. The ministry sees every plan, a
+    # region its own roadmap and its organisations' plans, an organisation its own. Who may change which plan
+    # beyond that (a support plan is the region's and the ministry's, an organisation may only move its
+    # activities) is in ``plans.access``. Writes never use the public part.
+    scope = ScopePaths(region="region", organization="organization", public=Q(level="national"))
 
     class Meta:
         ordering = ["-start_year", "level", "code"]
@@ -184,7 +185,7 @@ class Goal(_PlanPart):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan"))
 
-    scope = ScopePaths(region="plan__region", organization="plan__organization")
+    scope = ScopePaths(region="plan__region", organization="plan__organization", public=Q(plan__level="national"))
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -197,7 +198,8 @@ class Objective(_PlanPart):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("goal"))
 
-    scope = ScopePaths(region="goal__plan__region", organization="goal__plan__organization")
+    scope = ScopePaths(region="goal__plan__region", organization="goal__plan__organization",
+                       public=Q(goal__plan__level="national"))
 
     class Meta:
         ordering = ["goal", "order", "id"]
@@ -248,7 +250,7 @@ class Indicator(_InPlan):
                                help_text=_("The named measure that computes the actuals (computed indicators)"))
     evidence = models.TextField(_("evidence"), blank=True)
 
-    scope = ScopePaths(region="plan__region", organization="plan__organization")
+    scope = ScopePaths(region="plan__region", organization="plan__organization", public=Q(plan__level="national"))
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -287,7 +289,8 @@ class IndicatorTarget(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     value = models.FloatField(_("target"))
 
-    scope = ScopePaths(region="indicator__plan__region", organization="indicator__plan__organization")
+    scope = ScopePaths(region="indicator__plan__region", organization="indicator__plan__organization",
+                       public=Q(indicator__plan__level="national"))
 
     class Meta:
         ordering = ["indicator", "year"]
@@ -311,7 +314,8 @@ class IndicatorActual(models.Model):
                                    related_name="+", verbose_name=_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
 
-    scope = ScopePaths(region="indicator__plan__region", organization="indicator__plan__organization")
+    scope = ScopePaths(region="indicator__plan__region", organization="indicator__plan__organization",
+                       public=Q(indicator__plan__level="national"))
 
     class Meta:
         ordering = ["indicator", "year"]
@@ -353,7 +357,7 @@ class Activity(_InPlan):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # Write roles include the organisation: it reports the status of its own plan's activities.
-    scope = ScopePaths(region="plan__region", organization="plan__organization")
+    scope = ScopePaths(region="plan__region", organization="plan__organization", public=Q(plan__level="national"))
 
     class Meta:
         ordering = ["plan", "order", "deadline", "id"]
@@ -399,7 +403,7 @@ class PlanMentor(models.Model):
     basis = models.CharField(_("chosen by"), max_length=12, choices=Basis.choices, default=Basis.DISTANCE)
     distance_km = models.FloatField(_("distance, km"), null=True, blank=True)
 
-    scope = ScopePaths(region="plan__region", organization="plan__organization")
+    scope = ScopePaths(region="plan__region", organization="plan__organization", public=Q(plan__level="national"))
 
     class Meta:
         ordering = ["plan", "rank", "id"]
@@ -409,3 +413,44 @@ class PlanMentor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} ← {self.organization_id}"
+
+
+class SwotItem(models.Model):
+    """One item of an organisation plan's environment analysis (SWOT), optionally linked to the objectives
+    that answer it. Text a user writes is in one language; a generated draft fills all three."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", _("Strength")
+        WEAKNESS = "weakness", _("Weakness")
+        OPPORTUNITY = "opportunity", _("Opportunity")
+        THREAT = "threat", _("Threat")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="swot_items", verbose_name=_("plan"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text_kk = models.CharField(_("text (Kazakh)"), max_length=1000, blank=True)
+    text_ru = models.CharField(_("text (Russian)"), max_length=1000, blank=True)
+    text_en = models.CharField(_("text (English)"), max_length=1000, blank=True)
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="swot_items",
+                                        verbose_name=_("objectives"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope = ScopePaths(region="plan__region", organization="plan__organization", public=Q(plan__level="national"))
+
+    class Meta:
+        ordering = ["plan", "kind", "order", "id"]
+        verbose_name = _("SWOT item")
+        verbose_name_plural = _("SWOT items")
+        indexes = [models.Index(fields=["plan", "kind"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return pick({"kk": self.text_kk, "ru": self.text_ru, "en": self.text_en})
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.text_kk or self.text_ru or self.text_en):
+            raise ValidationError({"text_ru": _("A text is needed in at least one language.")})

@@ -28,6 +28,7 @@ from smarttvet.plans.models import (
     Objective,
     Plan,
     PlanMentor,
+    SwotItem,
 )
 from smarttvet.registry.selectors import filter_region
 
@@ -262,6 +263,8 @@ class PlanDetail:
     overdue: list[Activity]
     mentors: list[PlanMentor]
     today: dt.date
+    swot: dict[str, list[SwotItem]] = field(default_factory=dict)
+    objectives: list[Objective] = field(default_factory=list)
 
     @property
     def indicators(self) -> list[IndicatorProgress]:
@@ -311,7 +314,17 @@ def plan_detail(plan: Plan, *, today: dt.date | None = None) -> PlanDetail:
         plan=plan, progress=plan_progress, goals=nodes, loose_indicators=indicators_by_objective.get(None, []),
         loose_activities=activities_by_objective.get(None, []), activities=activities,
         overdue=[a for a in activities if a.overdue], mentors=mentor_links, today=today,
+        swot=swot_for(plan), objectives=objectives,
     )
+
+
+def swot_for(plan: Plan) -> dict[str, list[SwotItem]]:
+    """The plan's SWOT items by kind (strengths, weaknesses, opportunities, threats; each kind present, maybe
+    empty), with their linked objectives (two queries)."""
+    result: dict[str, list[SwotItem]] = {kind: [] for kind in SwotItem.Kind.values}
+    for item in SwotItem.objects.filter(plan=plan).prefetch_related("objectives").order_by("kind", "order", "id"):
+        result[item.kind].append(item)
+    return result
 
 
 CHART_CAP = 1.5  # bars stop at 150 % of the planned change: beyond it the target is met, and the scale stays legible

@@ -5,7 +5,11 @@
   (``data/support_plan_template.yaml``), with mentor suggestions (``plans.mentors``);
 * ``activity_status_update``: an activity's status (and evidence), by the plan's region, the ministry or the
   organisation itself;
-* ``indicator_actual_set``: an entered indicator's actual value of a year, with its evidence.
+* ``indicator_actual_set``: an entered indicator's actual value of a year, with its evidence;
+* ``plan_status_set``: draft → active → completed (or archived), with the approval fields;
+* ``swot_item_create`` / ``swot_item_delete``: the environment analysis of an organisation's plan;
+* ``draft_plan_from_rating``: a draft development plan of an organisation from its weak pillars in the latest
+  published rating and the labour-market recommendations for its region, with its SWOT prefilled.
 
 Bad input raises ``django.core.exceptions.ValidationError`` keyed by the argument's name; a write outside the
 actor's scope raises ``PermissionDenied``.
@@ -16,12 +20,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from smarttvet.accounts import audit
 from smarttvet.accounts.scoping import can_write
@@ -37,6 +43,7 @@ from smarttvet.plans.models import (
     Objective,
     Plan,
     PlanMentor,
+    SwotItem,
 )
 
 DEFAULT_DEADLINE_MONTHS = 9
@@ -295,3 +302,380 @@ def indicator_actual_set(*, actor, indicator: Indicator, year: Any, value: Any, 
             audit.record(actor=actor, action="create" if created else "update", obj=actual,
                          target_label=f"{indicator.title} {year}", changes={"year": year, **changes})
     return actual
+
+
+# ------------------------------------------------------------------------------------------ plan status
+TRANSITIONS = {
+    Plan.Status.DRAFT: (Plan.Status.ACTIVE, Plan.Status.ARCHIVED),
+    Plan.Status.ACTIVE: (Plan.Status.COMPLETED, Plan.Status.ARCHIVED),
+}
+APPROVAL_BODY_MAX = 300
+
+
+def _date(name: str, value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _invalid(name, _("%(value)s is not a date (YYYY-MM-DD).") % {"value": repr(value)}) from None
+
+
+def plan_status_set(*, actor, plan: Plan, status: Any, approval_body: Any = None, approved_on: Any = None,
+                    board_agreed: Any = None, board_agreed_on: Any = None) -> Plan:
+    """Move a plan along draft → active → completed (draft or active may also be archived), with the approval
+    fields. Activating an organisation's development plan needs its approval body and date. Whoever may
+    change the plan (``access.may_edit_plan``); a completed or archived plan no longer changes."""
+    access.require_plan_editable(actor, plan)
+    allowed = TRANSITIONS.get(plan.status, ())
+    if not isinstance(status, str) or status not in allowed:
+        raise _invalid("status", _("A %(current)s plan can become: %(choices)s.")
+                       % {"current": plan.get_status_display().lower(), "choices": ", ".join(allowed) or "-"})
+    body = plan.approval_body if approval_body is None else str(approval_body).strip()
+    if len(body) > APPROVAL_BODY_MAX:
+        raise _invalid("approval_body", _("At most %(n)s characters.") % {"n": APPROVAL_BODY_MAX})
+    approved = plan.approved_on if approved_on is None else _date("approved_on", approved_on)
+    agreed = plan.board_agreed if board_agreed is None else bool(board_agreed)
+    agreed_on = plan.board_agreed_on if board_agreed_on is None else _date("board_agreed_on", board_agreed_on)
+    if (agreed or agreed_on) and plan.level != Plan.Level.ORGANIZATION:
+        raise _invalid("board_agreed", _("Only an organisation's development plan is agreed with its board."))
+    if agreed_on and not agreed:
+        agreed = True
+    if status == Plan.Status.ACTIVE and plan.level == Plan.Level.ORGANIZATION and not (body and approved):
+        raise _invalid("approved_on", _("An organisation's development plan is activated once approved: give the "
+                                        "approval body and date."))
+    fields = ["status", "approval_body", "approved_on", "board_agreed", "board_agreed_on"]
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status != plan.status:
+            raise PermissionDenied(_("The plan changed meanwhile; reload it."))
+        before = audit.snapshot(locked, fields)
+        locked.status, locked.approval_body, locked.approved_on = status, body, approved
+        locked.board_agreed, locked.board_agreed_on = agreed, agreed_on
+        changes = audit.diff(before, audit.snapshot(locked, fields))
+        locked.save(update_fields=[*changes, "updated_at"])
+        audit.record(actor=actor, action="update", obj=locked, changes=changes)
+    return locked
+
+
+# ------------------------------------------------------------------------------------------ SWOT
+SWOT_TEXT_MAX = 1000
+
+
+def swot_item_create(*, actor, plan: Plan, kind: Any, text: Any, objectives: Any = (),
+                     language: str | None = None) -> SwotItem:
+    """Add a SWOT item to an organisation's development plan, in ``language`` (default: the active one),
+    optionally linked to objectives of the same plan."""
+    from django.utils.translation import get_language
+
+    access.require_plan_editable(actor, plan)
+    errors: dict[str, list[str]] = {}
+    if plan.level != Plan.Level.ORGANIZATION:
+        errors["plan"] = [_("Only an organisation's development plan has an environment analysis.")]
+    if not isinstance(kind, str) or kind not in SwotItem.Kind.values:
+        errors["kind"] = [_("%(value)s is not a kind; use one of: %(choices)s.")
+                          % {"value": repr(kind), "choices": ", ".join(SwotItem.Kind.values)}]
+    text = text.strip() if isinstance(text, str) else ""
+    if not text:
+        errors["text"] = [_("Write the item's text.")]
+    elif len(text) > SWOT_TEXT_MAX:
+        errors["text"] = [_("At most %(n)s characters.") % {"n": SWOT_TEXT_MAX}]
+    ids = []
+    for value in objectives or ():
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            errors["objectives"] = [_("%(value)s is not an objective.") % {"value": repr(value)}]
+    found = set(Objective.objects.filter(goal__plan=plan, pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    if set(ids) - found:
+        errors["objectives"] = [_("An objective does not belong to this plan.")]
+    if errors:
+        raise ValidationError(errors)
+    code = (language or get_language() or "ru")[:2]
+    code = code if code in LANGUAGE_CODES else "ru"
+    with transaction.atomic():
+        order = SwotItem.objects.filter(plan=plan, kind=kind).count() + 1
+        item = SwotItem.objects.create(plan=plan, kind=kind, order=order, **{f"text_{code}": text})
+        if found:
+            item.objectives.set(sorted(found))
+        audit.record(actor=actor, action="create", obj=item,
+                     changes={"plan": plan.pk, "kind": kind, "text": text, "objectives": sorted(found)})
+    return item
+
+
+def swot_item_delete(*, actor, item: SwotItem) -> None:
+    plan = Plan.objects.get(pk=item.plan_id)
+    access.require_plan_editable(actor, plan)
+    with transaction.atomic():
+        audit.record(actor=actor, action="delete", obj=item,
+                     changes={"plan": plan.pk, "kind": item.kind, "text": item.text})
+        item.delete()
+
+
+# ------------------------------------------------------------------------------------------ draft plans
+MAX_WEAK_PILLARS = 3
+MAX_STRONG_PILLARS = 3
+MAX_OPEN = 3
+LABOUR_HORIZON = 5
+
+
+def _in_languages(message: str, **values) -> dict[str, str]:
+    """``message`` (a gettext msgid) in each language, with ``values`` (``{code: text}`` dicts picked)."""
+    from django.utils import translation
+
+    texts = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            texts[code] = _(message) % {k: (v[code] if isinstance(v, dict) else v) for k, v in values.items()}
+    return texts
+
+
+def _fields(prefix: str, texts: dict[str, str], limit: int = 500) -> dict[str, str]:
+    return {f"{prefix}_{code}": texts[code][:limit] for code in LANGUAGE_CODES}
+
+
+def latest_rating(organization):
+    from smarttvet.rating.models import RatingResult, RatingRun
+
+    return (RatingResult.objects.filter(organization=organization, run__status=RatingRun.Status.PUBLISHED)
+            .select_related("run", "run__methodology")
+            .order_by("-run__year", "-run__published_at", "-run_id").first())
+
+
+def _median(values: list[float]) -> float | None:
+    import statistics
+
+    clean = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    return statistics.median(clean) if clean else None
+
+
+@dataclass
+class PillarReading:
+    code: str
+    names: dict[str, str]
+    score: float
+    median: float | None
+    members: list[str]
+
+
+def pillar_reading(result) -> tuple[list[PillarReading], list[PillarReading], dict, dict]:
+    """(weak pillars, strong pillars, own raw values, median raw values) of a rating result: weak are the
+    pillars below the median of the organisation's league in that run (of every rated organisation when it
+    has no league), lowest first, at most ``MAX_WEAK_PILLARS``; without any, its lowest pillar. Strong are
+    the others at or above the median, highest first."""
+    from smarttvet.rating.models import RatingInput, RatingResult
+
+    methodology = result.run.methodology.methodology
+    groups = {g.code: g for g in methodology.groups}
+    peers = RatingResult.objects.filter(run=result.run, rated=True)
+    if result.league:
+        peers = peers.filter(league=result.league)
+    peer_ids, peer_groups = [], []
+    for organization_id, scores in peers.values_list("organization_id", "groups"):
+        peer_ids.append(organization_id)
+        peer_groups.append(scores or {})
+    readings = []
+    for member in methodology.index.members:
+        group = groups.get(member.code)
+        score = (result.groups or {}).get(member.code)
+        if group is None or score is None:
+            continue
+        names = {code: (group.names.get(code) if group.names else group.code) for code in LANGUAGE_CODES}
+        readings.append(PillarReading(member.code, names, float(score),
+                                      _median([g.get(member.code) for g in peer_groups]),
+                                      [m.code for m in group.members]))
+    weak = sorted([r for r in readings if r.median is not None and r.score < r.median], key=lambda r: r.score)
+    weak = weak[:MAX_WEAK_PILLARS] or sorted(readings, key=lambda r: r.score)[:1]
+    strong = sorted([r for r in readings if r not in weak and (r.median is None or r.score >= r.median)],
+                    key=lambda r: -r.score)[:MAX_STRONG_PILLARS]
+    inputs = dict(RatingInput.objects.filter(run=result.run, organization_id__in=[*peer_ids, result.organization_id])
+                  .values_list("organization_id", "values"))
+    own = inputs.get(result.organization_id) or {}
+    codes = {c for r in weak for c in r.members}
+    medians = {c: _median([(inputs.get(o) or {}).get(c) for o in peer_ids]) for c in codes}
+    return weak, strong, own, medians
+
+
+def labour_recommendations(region, horizon: int = LABOUR_HORIZON) -> list[dict]:
+    """The labour-market recommendations for ``region`` as plain rows (specialty_code, recommendation,
+    gap_per_year, reason)."""
+    from smarttvet.labour import selectors as labour_selectors
+
+    frame = labour_selectors.region_gap(region, horizon).recommendations
+    return frame[["specialty_code", "recommendation", "gap_per_year", "reason"]].to_dict("records")
+
+
+def _linear_targets(baseline_year: int, baseline: float | None, target: float, years: list[int],
+                    decimals: int) -> dict[int, float]:
+    later = [y for y in years if y > baseline_year]
+    if baseline is None or not later:
+        return {years[-1]: round(target, decimals)}
+    span = later[-1] - baseline_year
+    return {y: round(baseline + (target - baseline) * (y - baseline_year) / span, decimals) for y in later}
+
+
+def draft_plan_code(organization, years: tuple[int, int]) -> str:
+    return f"development-{organization.bin}-{years[0]}-{years[1]}"
+
+
+def draft_plan_from_rating(organization, actor, years: tuple[int, int] = (2024, 2028), *,
+                           recommendations: list[dict] | None = None) -> Plan:
+    """A draft development plan of ``organization`` for ``years`` (first, last), for it to edit:
+
+    * goal 1, from the latest published rating the organisation is in: an objective per weak pillar
+      (``pillar_reading``), with the pillar's score and each of its indicators as entered indicators: the
+      rating's values as baselines (the run's year), the median of its league (or the pillar median) as the
+      final target, reached in a straight line;
+    * goal 2, from the labour-market recommendations for its region: expand or reduce the specialties it
+      offers, open (at most ``MAX_OPEN``, largest gap first) specialties no one in the region offers;
+    * SWOT: strong pillars are strengths, weak pillars weaknesses, open/expand opportunities and reduce
+      threats, each linked to its objective.
+
+    Idempotent: a second call for the same organisation and years returns the plan made by the first.
+    ``recommendations`` (rows as ``labour_recommendations`` gives them) replaces reading the labour market.
+    """
+    from django.db import IntegrityError
+
+    from smarttvet.registry.models import Offer, Specialty
+
+    if not access.may_draft_plan(actor, organization):
+        raise PermissionDenied(_("You may not make a plan for this organisation."))
+    first = _whole("years", years[0], 2000, 2100)
+    last = _whole("years", years[1], 2000, 2100)
+    if last < first:
+        raise _invalid("years", _("The last year cannot be before the first year."))
+    code = draft_plan_code(organization, (first, last))
+    existing = Plan.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    result = latest_rating(organization)
+    if recommendations is None:
+        recommendations = labour_recommendations(organization.region)
+    offered = set(Offer.objects.filter(organization=organization).values_list("specialty__code", flat=True))
+    wanted = []
+    opened = 0
+    for row in sorted(recommendations, key=lambda r: -(r.get("gap_per_year") or 0) if r["recommendation"] == "open"
+                      else 0):
+        kind = row["recommendation"]
+        if kind in ("expand", "reduce") and row["specialty_code"] in offered:
+            wanted.append(row)
+        elif kind == "open" and row["specialty_code"] not in offered and opened < MAX_OPEN:
+            wanted.append(row)
+            opened += 1
+    specialties = {s.code: s for s in Specialty.objects.filter(code__in=[r["specialty_code"] for r in wanted])}
+    year_list = list(range(first, last + 1))
+    names = {"kk": organization.name_kk, "ru": organization.name_ru, "en": organization.name_en}
+    user = _actor_user(actor)
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                code=code, level=Plan.Level.ORGANIZATION, organization=organization, region_id=organization.region_id,
+                start_year=first, end_year=last, status=Plan.Status.DRAFT, created_by=user,
+                **_fields("title", _in_languages(N_("Development plan of %(organization)s, %(first)s–%(last)s"),
+                                                 organization=names, first=first, last=last)),
+                description=_in_languages(N_("A draft made from the latest published rating and the labour market "
+                                          "of the region, for the organisation to edit."))["en"],
+            )
+            swot: list[tuple[str, dict[str, str], Objective | None]] = []
+            counts = {"weak_pillars": 0, "indicators": 0, "labour_objectives": 0}
+            if result is not None:
+                weak, strong, own, medians = pillar_reading(result)
+                methodology = result.run.methodology.methodology
+                described = {i.code: i for i in methodology.indicators}
+                run_year = result.run.year
+                goal = Goal.objects.create(plan=plan, order=1, code="rating",
+                                           **_fields("title", _in_languages(N_("Close the gaps shown by the rating"))))
+                for o, pillar in enumerate(weak, start=1):
+                    objective = Objective.objects.create(
+                        goal=goal, order=o, code=f"pillar-{pillar.code}"[:60],
+                        **_fields("title", _in_languages(N_("Strengthen the pillar “%(pillar)s”"),
+                                                         pillar=pillar.names)))
+                    target = pillar.median if pillar.median is not None and pillar.median > pillar.score else \
+                        pillar.score
+                    rows = [(f"pillar-{pillar.code}", pillar.names, {c: "" for c in LANGUAGE_CODES}, "increase",
+                             pillar.score, target)]
+                    for member in pillar.members:
+                        about = described.get(member)
+                        if about is None:
+                            continue
+                        value, reference = own.get(member), medians.get(member)
+                        direction = "increase" if about.direction == "positive" else "decrease"
+                        sign = 1 if direction == "increase" else -1
+                        if value is None:
+                            goal_value = reference
+                        elif reference is None or sign * (reference - value) <= 0:
+                            goal_value = value
+                        else:
+                            goal_value = reference
+                        if goal_value is None:
+                            continue
+                        rows.append((member, {c: about.names.get(c) for c in LANGUAGE_CODES},
+                                     {c: about.unit for c in LANGUAGE_CODES}, direction, value, goal_value))
+                    for i, (icode, titles, units, direction, baseline, target_value) in enumerate(rows, start=1):
+                        indicator = Indicator.objects.create(
+                            plan=plan, objective=objective, order=i, code=icode[:60], direction=direction,
+                            decimals=2, baseline_year=run_year if baseline is not None else None,
+                            baseline_value=baseline, source=Indicator.Source.ENTERED,
+                            evidence=_in_languages(N_("Rating %(year)s"), year=run_year)["en"],
+                            **_fields("title", titles), **_fields("unit", units, 60),
+                        )
+                        targets = _linear_targets(run_year, baseline, target_value, year_list, 2)
+                        IndicatorTarget.objects.bulk_create(
+                            IndicatorTarget(indicator=indicator, year=y, value=v) for y, v in targets.items())
+                        counts["indicators"] += 1
+                    counts["weak_pillars"] += 1
+                    swot.append((SwotItem.Kind.WEAKNESS, _in_languages(N_(
+                        "The pillar “%(pillar)s” scored %(score)s, below the median of %(median)s (rating %(year)s)."),
+                        pillar=pillar.names, score=f"{pillar.score:.1f}",
+                        median=f"{pillar.median:.1f}" if pillar.median is not None else "—", year=run_year),
+                        objective))
+                for pillar in strong:
+                    swot.append((SwotItem.Kind.STRENGTH, _in_languages(N_(
+                        "The pillar “%(pillar)s” scored %(score)s, at or above the median of %(median)s "
+                        "(rating %(year)s)."), pillar=pillar.names, score=f"{pillar.score:.1f}",
+                        median=f"{pillar.median:.1f}" if pillar.median is not None else "—", year=run_year), None))
+            if wanted:
+                goal = Goal.objects.create(plan=plan, order=2, code="labour-market", **_fields(
+                    "title", _in_languages(N_("Answer the labour market of the region"))))
+                messages = {
+                    "expand": (N_("Expand training in %(specialty)s"),
+                               N_("The region lacks graduates of %(specialty)s, about %(gap)s a year."),
+                               SwotItem.Kind.OPPORTUNITY),
+                    "open": (N_("Open training in %(specialty)s"),
+                             N_("No one in the region trains %(specialty)s; the demand is about %(gap)s a year."),
+                             SwotItem.Kind.OPPORTUNITY),
+                    "reduce": (N_("Reduce admissions to %(specialty)s"),
+                               N_("The region trains more %(specialty)s than it employs: about %(gap)s a year "
+                                  "too many, and graduates find little work."), SwotItem.Kind.THREAT),
+                }
+                for o, row in enumerate(wanted, start=1):
+                    specialty = specialties.get(row["specialty_code"])
+                    label = ({c: f"{row['specialty_code']} {specialty.name_kk if c == 'kk' else specialty.name_ru if c == 'ru' else specialty.name_en}".strip()  # noqa: E501
+                              for c in LANGUAGE_CODES} if specialty else
+                             {c: row["specialty_code"] for c in LANGUAGE_CODES})
+                    title, why, kind = messages[row["recommendation"]]
+                    objective = Objective.objects.create(
+                        goal=goal, order=o, code=f"{row['recommendation']}-{row['specialty_code']}"[:60],
+                        **_fields("title", _in_languages(title, specialty=label)))
+                    gap = abs(row.get("gap_per_year") or 0)
+                    swot.append((kind, _in_languages(why, specialty=label, gap=f"{gap:.0f}"), objective))
+                    counts["labour_objectives"] += 1
+            order: dict[str, int] = {}
+            for kind, texts, objective in swot:
+                order[kind] = order.get(kind, 0) + 1
+                item = SwotItem.objects.create(plan=plan, kind=kind, order=order[kind],
+                                               **_fields("text", texts, SWOT_TEXT_MAX))
+                if objective is not None:
+                    item.objectives.add(objective)
+            audit.record(actor=actor, action="create", obj=plan, changes={
+                "level": plan.level, "drafted_from": "rating and labour market",
+                "rating_run": result.run_id if result is not None else None, "swot_items": len(swot), **counts,
+            })
+    except IntegrityError:
+        existing = Plan.objects.filter(code=code).first()
+        if existing is None:
+            raise
+        return existing
+    return plan

@@ -21,13 +21,23 @@ from __future__ import annotations
 from django.db import transaction
 
 from smarttvet.accounts import audit
-from smarttvet.demo.generator import accounts, gradebook, labour, partnership, people, ratings, registry, scales
+from smarttvet.demo.generator import (
+    accounts,
+    gradebook,
+    labour,
+    partnership,
+    people,
+    plans,
+    ratings,
+    registry,
+    scales,
+)
 from smarttvet.demo.generator.context import Context
 from smarttvet.demo.generator.latent import organization_quality
 from smarttvet.demo.models import DemoDataset
 from smarttvet.registry.models import Enterprise, Organization
 
-DOMAINS = (registry, people, partnership, labour, accounts, ratings)
+DOMAINS = (registry, people, partnership, labour, accounts, ratings, plans)
 
 
 class RealDataError(RuntimeError):
