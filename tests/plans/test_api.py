@@ -1,5 +1,6 @@
-"""The plans API: 401 for anonymous callers, scope per role (404 outside it), the detail's structure, the
-activity PATCH (audited; 403, 404, 422 with readable errors and nothing written) and support-plan creation."""
+"""The plans API: anonymous callers read the public plans only (401 otherwise), scope per role (404 outside
+it), the detail's structure, the activity PATCH (audited; 403, 404, 422 with readable errors and nothing
+written) and support-plan creation."""
 
 import datetime as dt
 import json
@@ -22,9 +23,11 @@ def _patch(client, plan_id, activity_id, data, language="en"):
                         content_type="application/json", headers={"accept-language": language})
 
 
-def test_anonymous_callers_get_401(plans, client):
+def test_anonymous_callers_read_only_the_public_plans(plans, client):
     activity = plans.a.activities.first()
-    assert client.get("/api/v1/plans").status_code == 401
+    listed = client.get("/api/v1/plans")
+    assert listed.status_code == 200 and [p["id"] for p in listed.json()["items"]] == [plans.national.pk]
+    assert client.get(f"/api/v1/plans/{plans.national.pk}").status_code == 200
     assert client.get(f"/api/v1/plans/{plans.a.pk}").status_code == 401
     assert _patch(client, plans.a.pk, activity.pk, {"status": "done"}).status_code == 401
     activity.refresh_from_db()

@@ -1,12 +1,15 @@
-"""Plans API under /api/v1/plans/. Thin: selectors read, services write. Login required (401 otherwise);
-a plan outside the caller's scope does not exist (404); a write outside the write scope answers 403; bad
-input 422 with the errors by field."""
+"""Plans API under /api/v1/plans/. Thin: selectors read, services write. Reads are open to anonymous callers
+for the public plans (the national roadmap; another plan answers 401 to them); writes need a login (401
+otherwise). A plan outside a signed-in caller's scope does not exist (404); a write outside the write scope
+answers 403; bad input 422 with the errors by field."""
 
 
 import datetime as dt
 from decimal import Decimal
 
+from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
@@ -14,7 +17,7 @@ from smarttvet.accounts.scoping import get_visible_or_404
 from smarttvet.plans import selectors, services
 from smarttvet.plans.models import Activity, Plan
 
-router = Router(tags=["plans"], auth=django_auth)
+router = Router(tags=["plans"])  # reads: anybody (scoped); writes: ``auth=django_auth`` per route
 
 
 # ---------------------------------------------------------------------------------------- schemas
@@ -236,13 +239,14 @@ def _detail(plan: Plan) -> dict:
 
 
 # ---------------------------------------------------------------------------------------- endpoints
-@router.get("", response=list[PlanOut], summary="Plans in the caller's scope, filtered and paginated")
+@router.get("", response=list[PlanOut],
+            summary="Plans in the caller's scope (anonymous: the public ones), filtered and paginated")
 @paginate(PageNumberPagination)
 def list_plans(request, filters: Query[PlanFilterIn]):
     return selectors.plan_list(request.user, filters.to_filters())
 
 
-@router.post("/support", response={201: SupportPlansOut, 403: ErrorOut},
+@router.post("/support", response={201: SupportPlansOut, 403: ErrorOut}, auth=django_auth,
              summary="Make the missing support plans of a gradebook monitoring list (ministry, or the list's region)")
 def create_support_plans(request, payload: SupportPlansIn):
     from smarttvet.gradebook.models import MonitoringList
@@ -255,10 +259,16 @@ def create_support_plans(request, payload: SupportPlansIn):
 @router.get("/{plan_id}", response=PlanDetailOut,
             summary="One plan: goals, objectives, indicators with targets, actuals and status, activities, mentors")
 def get_plan(request, plan_id: int):
-    return _detail(selectors.plan_get(request.user, plan_id))
+    try:
+        plan = selectors.plan_get(request.user, plan_id)
+    except Http404:
+        if not request.user.is_authenticated:
+            raise AuthenticationError from None  # 401: it may exist for someone who signs in
+        raise
+    return _detail(plan)
 
 
-@router.patch("/{plan_id}/activities/{activity_id}", response={200: ActivityOut, 403: ErrorOut},
+@router.patch("/{plan_id}/activities/{activity_id}", response={200: ActivityOut, 403: ErrorOut}, auth=django_auth,
               summary="Report an activity's status (and evidence)")
 def patch_activity(request, plan_id: int, activity_id: int, payload: ActivityPatchIn):
     plan = selectors.plan_get(request.user, plan_id)

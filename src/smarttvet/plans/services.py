@@ -8,6 +8,8 @@
 * ``indicator_actual_set``: an entered indicator's actual value of a year, with its evidence;
 * ``plan_status_set``: draft → active → completed (or archived), with the approval fields;
 * ``swot_item_create`` / ``swot_item_delete``: the environment analysis of an organisation's plan;
+* ``goal_*``, ``objective_*``, ``indicator_*`` (with its targets), ``activity_*`` ``create/update/delete``: the
+  structure of a plan, by whoever may change it;
 * ``draft_plan_from_rating``: a draft development plan of an organisation from its weak pillars in the latest
   published rating and the labour-market recommendations for its region, with its SWOT prefilled.
 
@@ -679,3 +681,414 @@ def draft_plan_from_rating(organization, actor, years: tuple[int, int] = (2024, 
             raise
         return existing
     return plan
+
+
+# ------------------------------------------------------------------------------------------ plan structure
+# Goals, objectives, indicators (with their targets) and activities of a plan, by whoever may change the plan
+# (``access.may_edit_plan``); a completed or archived plan no longer changes. Titles, units and the
+# responsible are a ``{language: text}`` dict (the languages given replace all three) or one text in the active
+# language. Every write locks the plan, validates everything first and writes one audit row.
+TITLE_MAX = 500
+UNIT_MAX = 60
+RESPONSIBLE_MAX = 300
+UNSET: Any = object()
+
+
+def _texts_in(name: str, value: Any, limit: int, errors: dict) -> dict[str, str] | None:
+    """``{code: text}`` of ``value`` (a dict by language, or one text in the active language): only the
+    languages given."""
+    from django.utils.translation import get_language
+
+    if isinstance(value, str):
+        code = (get_language() or "ru")[:2]
+        texts = {code if code in LANGUAGE_CODES else "ru": value}
+    elif isinstance(value, dict) and set(value) <= set(LANGUAGE_CODES):
+        texts = {c: value.get(c) or "" for c in LANGUAGE_CODES}
+    else:
+        errors[name] = [_("Give a text, or texts by language (kk, ru, en).")]
+        return None
+    if not all(isinstance(t, str) for t in texts.values()):
+        errors[name] = [_("Give a text, or texts by language (kk, ru, en).")]
+        return None
+    texts = {c: t.strip() for c, t in texts.items()}
+    if any(len(t) > limit for t in texts.values()):
+        errors[name] = [_("At most %(n)s characters.") % {"n": limit}]
+        return None
+    return texts
+
+
+def _apply_texts(obj, prefix: str, texts: dict[str, str] | None, *, replace_all: bool) -> None:
+    if texts is None:
+        return
+    for code in LANGUAGE_CODES:
+        if code in texts or replace_all:
+            setattr(obj, f"{prefix}_{code}", texts.get(code, ""))
+
+
+def _title_into(obj, value: Any, errors: dict) -> None:
+    """Set ``obj``'s title from ``value`` (UNSET: unchanged); a title is needed in at least one language."""
+    if value is UNSET:
+        return
+    texts = _texts_in("title", value, TITLE_MAX, errors)
+    _apply_texts(obj, "title", texts, replace_all=isinstance(value, dict))
+    if texts is not None and not (obj.title_kk or obj.title_ru or obj.title_en):
+        errors["title"] = [_("Write a title in at least one language.")]
+
+
+def _number(name: str, value: Any, errors: dict, *, optional: bool = True) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if not optional:
+            errors[name] = [_("A number is needed.")]
+        return None
+    if isinstance(value, bool):
+        errors[name] = [f"{value!r} is not a number"]
+        return None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except (TypeError, ValueError):
+        errors[name] = [f"{value!r} is not a number"]
+        return None
+    if not math.isfinite(number):
+        errors[name] = [f"{value!r} is not a finite number"]
+        return None
+    return number
+
+
+def _locked_plan(actor, plan_id: int) -> Plan:
+    """The plan, locked for this transaction, once ``actor`` may change it (PermissionDenied otherwise)."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    access.require_plan_editable(actor, plan)
+    return plan
+
+
+def _next_order(queryset) -> int:
+    from django.db.models import Max
+
+    return (queryset.aggregate(top=Max("order"))["top"] or 0) + 1
+
+
+def _fail(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record_change(actor, obj, fields: list[str], before: dict) -> dict:
+    changes = audit.diff(before, audit.snapshot(obj, fields))
+    if changes:
+        obj.save()
+        audit.record(actor=actor, action="update", obj=obj, target_label=obj.title, changes=changes)
+    return changes
+
+
+def _record_delete(actor, obj, plan: Plan, **counts) -> None:
+    audit.record(actor=actor, action="delete", obj=obj, target_label=obj.title,
+                 changes={"plan": plan.pk, "title": obj.title, **counts})
+    obj.delete()
+
+
+TITLE_FIELDS = ["title_kk", "title_ru", "title_en"]
+
+
+# goals
+def goal_create(*, actor, plan: Plan, title: Any) -> Goal:
+    with transaction.atomic():
+        plan = _locked_plan(actor, plan.pk)
+        goal, errors = Goal(plan=plan), {}
+        _title_into(goal, title, errors)
+        _fail(errors)
+        goal.order = _next_order(Goal.objects.filter(plan=plan))
+        goal.save()
+        audit.record(actor=actor, action="create", obj=goal, target_label=goal.title,
+                     changes={"plan": plan.pk, **audit.snapshot(goal, TITLE_FIELDS)})
+    return goal
+
+
+def goal_update(*, actor, goal: Goal, title: Any = UNSET) -> Goal:
+    with transaction.atomic():
+        _locked_plan(actor, goal.plan_id)
+        goal, errors = Goal.objects.get(pk=goal.pk), {}
+        before = audit.snapshot(goal, TITLE_FIELDS)
+        _title_into(goal, title, errors)
+        _fail(errors)
+        _record_change(actor, goal, TITLE_FIELDS, before)
+    return goal
+
+
+def goal_delete(*, actor, goal: Goal) -> None:
+    """Delete a goal with its objectives and their indicators and activities."""
+    with transaction.atomic():
+        plan = _locked_plan(actor, goal.plan_id)
+        _record_delete(actor, goal, plan, objectives=Objective.objects.filter(goal=goal).count(),
+                       indicators=Indicator.objects.filter(objective__goal=goal).count(),
+                       activities=Activity.objects.filter(objective__goal=goal).count())
+
+
+# objectives
+def objective_create(*, actor, goal: Goal, title: Any) -> Objective:
+    with transaction.atomic():
+        plan = _locked_plan(actor, goal.plan_id)
+        objective, errors = Objective(goal=goal), {}
+        _title_into(objective, title, errors)
+        _fail(errors)
+        objective.order = _next_order(Objective.objects.filter(goal=goal))
+        objective.save()
+        audit.record(actor=actor, action="create", obj=objective, target_label=objective.title,
+                     changes={"plan": plan.pk, "goal": goal.pk, **audit.snapshot(objective, TITLE_FIELDS)})
+    return objective
+
+
+def objective_update(*, actor, objective: Objective, title: Any = UNSET) -> Objective:
+    with transaction.atomic():
+        _locked_plan(actor, objective.goal.plan_id)
+        objective, errors = Objective.objects.get(pk=objective.pk), {}
+        before = audit.snapshot(objective, TITLE_FIELDS)
+        _title_into(objective, title, errors)
+        _fail(errors)
+        _record_change(actor, objective, TITLE_FIELDS, before)
+    return objective
+
+
+def objective_delete(*, actor, objective: Objective) -> None:
+    """Delete an objective with its indicators and activities."""
+    with transaction.atomic():
+        plan = _locked_plan(actor, objective.goal.plan_id)
+        _record_delete(actor, objective, plan, indicators=Indicator.objects.filter(objective=objective).count(),
+                       activities=Activity.objects.filter(objective=objective).count())
+
+
+# indicators
+INDICATOR_FIELDS = [*TITLE_FIELDS, "unit_kk", "unit_ru", "unit_en", "direction", "decimals", "baseline_year",
+                    "baseline_value", "source", "measure"]
+
+
+def parse_targets(text: str) -> dict[int, float]:
+    """``"2025=10; 2026=12"`` (commas as decimal marks allowed) as ``{2025: 10.0, 2026: 12.0}``; the years
+    and values are checked by the indicator services."""
+    targets: dict[Any, Any] = {}
+    for part in (text or "").replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        year, sep, value = part.partition("=")
+        if not sep:
+            raise _invalid("targets", _("Write the targets as year=value; year=value."))
+        targets[year.strip()] = value.strip()
+    return targets
+
+
+def targets_text(indicator: Indicator) -> str:
+    return "; ".join(f"{t.year}={t.value:g}" for t in indicator.targets.order_by("year"))
+
+
+def _clean_targets(plan: Plan, targets: Any, errors: dict) -> dict[int, float] | None:
+    if not isinstance(targets, dict):
+        errors["targets"] = [_("Give the targets by year.")]
+        return None
+    cleaned: dict[int, float] = {}
+    for year, value in targets.items():
+        try:
+            number_year = int(str(year).strip())
+        except (TypeError, ValueError):
+            errors["targets"] = [_("%(value)s is not a year.") % {"value": repr(year)}]
+            return None
+        if number_year not in plan.years:
+            errors["targets"] = [_("%(year)s is outside the plan's years (%(first)s–%(last)s).")
+                                 % {"year": number_year, "first": plan.start_year, "last": plan.end_year}]
+            return None
+        number = _number("targets", value, errors, optional=False)
+        if number is None:
+            return None
+        cleaned[number_year] = number
+    return cleaned
+
+
+def _indicator_into(indicator: Indicator, plan: Plan, values: dict[str, Any], errors: dict) -> None:
+    """Validate ``values`` (UNSET: unchanged) into ``indicator``, checking the result as a whole."""
+    from smarttvet.plans import measures
+
+    _title_into(indicator, values["title"], errors)
+    if values["unit"] is not UNSET:
+        units = _texts_in("unit", values["unit"] or "", UNIT_MAX, errors)
+        _apply_texts(indicator, "unit", units, replace_all=isinstance(values["unit"], dict))
+    if values["direction"] is not UNSET:
+        if values["direction"] not in Indicator.Direction.values:
+            errors["direction"] = [_("%(value)s is not a direction; use one of: %(choices)s.")
+                                   % {"value": repr(values["direction"]),
+                                      "choices": ", ".join(Indicator.Direction.values)}]
+        else:
+            indicator.direction = values["direction"]
+    if values["decimals"] is not UNSET:
+        try:
+            indicator.decimals = _whole("decimals", values["decimals"], 0, 6)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if values["baseline_year"] is not UNSET:
+        if values["baseline_year"] in (None, ""):
+            indicator.baseline_year = None
+        else:
+            try:
+                indicator.baseline_year = _whole("baseline_year", values["baseline_year"], 2000, plan.end_year)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    if values["baseline_value"] is not UNSET:
+        indicator.baseline_value = _number("baseline_value", values["baseline_value"], errors)
+    if indicator.baseline_value is not None and indicator.baseline_year is None and "baseline_year" not in errors:
+        errors["baseline_year"] = [_("A baseline value needs its year.")]
+    source, measure = values["source"], values["measure"]
+    if source is not UNSET:
+        if source not in Indicator.Source.values:
+            errors["source"] = [_("%(value)s is not a source; use one of: %(choices)s.")
+                                % {"value": repr(source), "choices": ", ".join(Indicator.Source.values)}]
+            return
+        indicator.source = source
+        if source == Indicator.Source.ENTERED and measure is UNSET:
+            indicator.measure = ""
+    if measure is not UNSET:
+        indicator.measure = (measure or "").strip() if isinstance(measure, str) else measure
+    if indicator.source == Indicator.Source.COMPUTED:
+        found = measures.get(indicator.measure) if isinstance(indicator.measure, str) else None
+        if found is None or not found.available or measures.owner_of(plan).level not in found.levels:
+            errors["measure"] = [_("%(value)s is not an available measure for this plan; use one of: %(choices)s.")
+                                 % {"value": repr(indicator.measure), "choices": ", ".join(
+                                     key for key, _name in measures.choices())}]
+    elif indicator.measure:
+        errors["measure"] = [_("An entered indicator has no measure.")]
+
+
+def _set_targets(indicator: Indicator, targets: dict[int, float] | None) -> dict | None:
+    """Replace the indicator's targets; returns the change for the audit row (None: unchanged)."""
+    if targets is None:
+        return None
+    before = dict(IndicatorTarget.objects.filter(indicator=indicator).values_list("year", "value"))
+    if before == targets:
+        return None
+    IndicatorTarget.objects.filter(indicator=indicator).delete()
+    IndicatorTarget.objects.bulk_create(IndicatorTarget(indicator=indicator, year=y, value=v)
+                                        for y, v in sorted(targets.items()))
+    return {"targets": [{str(k): v for k, v in sorted(before.items())},
+                        {str(k): v for k, v in sorted(targets.items())}]}
+
+
+def indicator_create(*, actor, objective: Objective, title: Any, unit: Any = "", direction: Any = "increase",
+                     decimals: Any = 0, baseline_year: Any = None, baseline_value: Any = None,
+                     source: Any = "entered", measure: Any = "", targets: Any = None) -> Indicator:
+    """An indicator of ``objective``'s plan: computed ones name an available measure (``plans.measures``);
+    ``targets`` is ``{year: value}`` within the plan's years."""
+    with transaction.atomic():
+        plan = _locked_plan(actor, objective.goal.plan_id)
+        indicator, errors = Indicator(plan=plan, objective=objective), {}
+        _indicator_into(indicator, plan, dict(title=title, unit=unit, direction=direction, decimals=decimals,
+                                              baseline_year=baseline_year, baseline_value=baseline_value,
+                                              source=source, measure=measure), errors)
+        cleaned = _clean_targets(plan, targets or {}, errors)
+        _fail(errors)
+        indicator.order = _next_order(Indicator.objects.filter(objective=objective))
+        indicator.save()
+        changes = {"plan": plan.pk, "objective": objective.pk, **audit.snapshot(indicator, INDICATOR_FIELDS)}
+        _set_targets(indicator, cleaned)
+        changes["targets"] = {str(k): v for k, v in sorted(cleaned.items())}
+        audit.record(actor=actor, action="create", obj=indicator, target_label=indicator.title, changes=changes)
+    return indicator
+
+
+def indicator_update(*, actor, indicator: Indicator, title: Any = UNSET, unit: Any = UNSET, direction: Any = UNSET,
+                     decimals: Any = UNSET, baseline_year: Any = UNSET, baseline_value: Any = UNSET,
+                     source: Any = UNSET, measure: Any = UNSET, targets: Any = UNSET) -> Indicator:
+    """Change the given fields (the others stay); ``targets`` replaces all the targets."""
+    with transaction.atomic():
+        plan = _locked_plan(actor, indicator.plan_id)
+        indicator, errors = Indicator.objects.get(pk=indicator.pk), {}
+        before = audit.snapshot(indicator, INDICATOR_FIELDS)
+        _indicator_into(indicator, plan, dict(title=title, unit=unit, direction=direction, decimals=decimals,
+                                              baseline_year=baseline_year, baseline_value=baseline_value,
+                                              source=source, measure=measure), errors)
+        cleaned = None if targets is UNSET else _clean_targets(plan, targets or {}, errors)
+        _fail(errors)
+        changes = audit.diff(before, audit.snapshot(indicator, INDICATOR_FIELDS))
+        if changes:
+            indicator.save()
+        changes.update(_set_targets(indicator, cleaned) or {})
+        if changes:
+            audit.record(actor=actor, action="update", obj=indicator, target_label=indicator.title, changes=changes)
+    return indicator
+
+
+def indicator_delete(*, actor, indicator: Indicator) -> None:
+    """Delete an indicator with its targets and entered actuals."""
+    with transaction.atomic():
+        plan = _locked_plan(actor, indicator.plan_id)
+        _record_delete(actor, indicator, plan, targets=IndicatorTarget.objects.filter(indicator=indicator).count(),
+                       actuals=IndicatorActual.objects.filter(indicator=indicator).count())
+
+
+# activities
+ACTIVITY_FIELDS = [*TITLE_FIELDS, "kind", "responsible_kk", "responsible_ru", "responsible_en", "deadline", "budget"]
+
+
+def _activity_into(activity: Activity, values: dict[str, Any], errors: dict) -> None:
+    from decimal import Decimal, InvalidOperation
+
+    _title_into(activity, values["title"], errors)
+    if values["kind"] is not UNSET:
+        if values["kind"] not in Activity.Kind.values:
+            errors["kind"] = [_("%(value)s is not a kind; use one of: %(choices)s.")
+                              % {"value": repr(values["kind"]), "choices": ", ".join(Activity.Kind.values)}]
+        else:
+            activity.kind = values["kind"]
+    if values["responsible"] is not UNSET:
+        texts = _texts_in("responsible", values["responsible"] or "", RESPONSIBLE_MAX, errors)
+        _apply_texts(activity, "responsible", texts, replace_all=isinstance(values["responsible"], dict))
+    if values["deadline"] is not UNSET:
+        try:
+            activity.deadline = _date("deadline", values["deadline"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    budget = values["budget"]
+    if budget is not UNSET:
+        if budget is None or (isinstance(budget, str) and not budget.strip()):
+            activity.budget = None
+        else:
+            try:
+                amount = Decimal(str(budget).strip().replace(",", ".").replace(" ", ""))
+            except InvalidOperation:
+                amount = None
+            if isinstance(budget, bool) or amount is None or not amount.is_finite() or amount < 0 \
+                    or amount >= Decimal(10) ** 14:
+                errors["budget"] = [_("%(value)s is not an amount of tenge.") % {"value": repr(budget)}]
+            else:
+                activity.budget = amount.quantize(Decimal("0.01"))
+
+
+def activity_create(*, actor, objective: Objective, title: Any, kind: Any = "other", responsible: Any = "",
+                    deadline: Any = None, budget: Any = None) -> Activity:
+    with transaction.atomic():
+        plan = _locked_plan(actor, objective.goal.plan_id)
+        activity, errors = Activity(plan=plan, objective=objective), {}
+        _activity_into(activity, dict(title=title, kind=kind, responsible=responsible, deadline=deadline,
+                                      budget=budget), errors)
+        _fail(errors)
+        activity.order = _next_order(Activity.objects.filter(objective=objective))
+        activity.save()
+        audit.record(actor=actor, action="create", obj=activity, target_label=activity.title,
+                     changes={"plan": plan.pk, "objective": objective.pk,
+                              **audit.snapshot(activity, ACTIVITY_FIELDS)})
+    return activity
+
+
+def activity_update(*, actor, activity: Activity, title: Any = UNSET, kind: Any = UNSET, responsible: Any = UNSET,
+                    deadline: Any = UNSET, budget: Any = UNSET) -> Activity:
+    """Change an activity's description (its status: ``activity_status_update``)."""
+    with transaction.atomic():
+        _locked_plan(actor, activity.plan_id)
+        activity, errors = Activity.objects.get(pk=activity.pk), {}
+        before = audit.snapshot(activity, ACTIVITY_FIELDS)
+        _activity_into(activity, dict(title=title, kind=kind, responsible=responsible, deadline=deadline,
+                                      budget=budget), errors)
+        _fail(errors)
+        _record_change(actor, activity, ACTIVITY_FIELDS, before)
+    return activity
+
+
+def activity_delete(*, actor, activity: Activity) -> None:
+    with transaction.atomic():
+        plan = _locked_plan(actor, activity.plan_id)
+        _record_delete(actor, activity, plan, status=activity.status)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smarttvet.plans import views
+from smarttvet.plans import edit_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -13,5 +13,11 @@ urlpatterns = [
     path("<int:pk>/swot/<int:item_pk>/delete/", views.swot_delete, name="swot_delete"),
     path("<int:pk>/indicators/<int:indicator_pk>/actual/", views.indicator_actual, name="indicator_actual"),
     path("<int:pk>/activities/<int:activity_pk>/status/", views.activity_status, name="activity_status"),
+    path("<int:pk>/goals/add/", edit_views.goal_add, name="goal_add"),
+    path("<int:pk>/goals/<int:goal_pk>/objectives/add/", edit_views.objective_add, name="objective_add"),
+    path("<int:pk>/objectives/<int:objective_pk>/indicators/add/", edit_views.indicator_add, name="indicator_add"),
+    path("<int:pk>/objectives/<int:objective_pk>/activities/add/", edit_views.activity_add, name="activity_add"),
+    path("<int:pk>/indicators/<int:indicator_pk>/edit/", edit_views.indicator_edit, name="indicator_edit"),
+    path("<int:pk>/<str:kind>/<int:part_pk>/delete/", edit_views.part_delete, name="part_delete"),
     path("new/organization/<int:pk>/", views.draft_for_organization, name="draft_for_organization"),
 ]

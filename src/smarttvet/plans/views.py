@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from smarttvet.accounts.scoping import can_write, get_visible_or_404
 from smarttvet.core.exports import export_response
-from smarttvet.plans import access, reports, selectors, services
+from smarttvet.plans import access, measures, reports, selectors, services
 from smarttvet.plans.models import Activity, Indicator, Plan, SwotItem
 from smarttvet.plans.tabular import PLANS
 from smarttvet.registry.models import Organization, Region
@@ -95,6 +95,8 @@ def plan_detail(request, pk: int):
         "swot_columns": [(kind, label, detail.swot.get(kind, [])) for kind, label in SwotItem.Kind.choices],
         "next_statuses": [(s, Plan.Status(s).label) for s in services.TRANSITIONS.get(plan.status, ())],
         "languages": [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")],
+        "directions": Indicator.Direction.choices, "activity_kinds": Activity.Kind.choices,
+        "measures": measures.choices() if may_edit else [],
     })
 
 
