@@ -199,10 +199,15 @@ def _employ_all(ctx: Context, cluster: Cluster, anchors: np.ndarray) -> None:
     region_index = next(i for i, r in enumerate(ctx.regions) if r.pk == cluster.region_id)
     region_enterprises = {int(pk) for pk in ent.ids[ent.region == region_index].tolist()}
     anchor_set = set(anchor_ids.tolist())
-    graduates = Student.objects.filter(
+    # Ids are read first: PostgreSQL plans the nested IN subqueries badly on freshly loaded tables (minutes).
+    graduates = list(Student.objects.filter(
         status=Student.Status.GRADUATED, status_year__gte=cluster.year_founded,
-        organization__in=cluster.colleges.all(), specialty__in=cluster.specialties.all())
-    outcomes = list(GraduateOutcome.objects.filter(student__in=graduates).order_by("student_id", "months_after"))
+        organization__in=list(cluster.colleges.values_list("pk", flat=True)),
+        specialty__in=list(cluster.specialties.values_list("pk", flat=True))).values_list("pk", flat=True))
+    outcomes = []
+    for start in range(0, len(graduates), 5000):
+        outcomes += GraduateOutcome.objects.filter(student_id__in=graduates[start:start + 5000])
+    outcomes.sort(key=lambda o: (o.student_id, o.months_after))
     before12 = sum(1 for o in outcomes if o.months_after == 12 and o.status == GraduateOutcome.Status.EMPLOYED)
     choice: dict[int, int] = {}
     for outcome in outcomes:
@@ -220,7 +225,7 @@ def _employ_all(ctx: Context, cluster: Cluster, anchors: np.ndarray) -> None:
     GraduateOutcome.objects.bulk_update(outcomes, ["status", "in_field", "employer", "source"], batch_size=2000)
     observed12 = sum(1 for o in outcomes if o.months_after == 12)
     ctx.counts["employed_12_months"] = ctx.counts.get("employed_12_months", 0) + observed12 - before12
-    ctx.counts["mining_cluster_graduates"] = graduates.count()
+    ctx.counts["mining_cluster_graduates"] = len(graduates)
     ctx.counts["mining_cluster_observed_12_months"] = observed12
     ctx.counts["mining_cluster_employed_12_months"] = observed12
     ctx.counts["mining_cluster_at_anchors_12_months"] = sum(
