@@ -4,8 +4,6 @@ harmless, exports with the command's columns, the support-plan button, and const
 
 import csv
 import io
-import sys
-import types
 
 import pytest
 from django.db import connection
@@ -263,9 +261,7 @@ def fake_plans(monkeypatch):
         calls.append((monitoring_list.pk, actor.username))
         return ["plan"] * 2
 
-    module = types.ModuleType("smarttvet.plans.services")
-    module.support_plans_create = support_plans_create
-    monkeypatch.setitem(sys.modules, "smarttvet.plans.services", module)
+    monkeypatch.setattr("smarttvet.gradebook.views.support_plans_create", support_plans_create)
     return calls
 
 
@@ -300,9 +296,7 @@ def test_support_plan_refusals_are_shown(learning_world, client_as, monkeypatch)
     def refuse(monitoring_list, actor):
         raise ValidationError("No organisation on this list is missing a plan.")
 
-    module = types.ModuleType("smarttvet.plans.services")
-    module.support_plans_create = refuse
-    monkeypatch.setitem(sys.modules, "smarttvet.plans.services", module)
+    monkeypatch.setattr("smarttvet.gradebook.views.support_plans_create", refuse)
     response = client_as(learning_world.users["ministry"]).post(
         f"/en/gradebook/monitoring/lists/{learning_world.national.pk}/support-plans/", follow=True)
     assert "No organisation on this list is missing a plan." in response.content.decode()

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from smarttvet.core.exports import XLSX_TYPE
 from smarttvet.core.tabular import write_xlsx
 from smarttvet.gradebook import present, selectors
 from smarttvet.gradebook.models import ANALYST_ROLES
+from smarttvet.plans.services import support_plans_create
 from smarttvet.registry.models import Region
 from smarttvet.registry.selectors import region_by_code
 
@@ -52,12 +53,7 @@ def _may_create_plans(user) -> bool:
 
 
 def _plan_url(plan_id: int | None) -> str:
-    if plan_id is None:
-        return ""
-    try:
-        return reverse("plans:detail", args=[plan_id])
-    except NoReverseMatch:
-        return ""
+    return reverse("plans:detail", args=[plan_id]) if plan_id is not None else ""
 
 
 def _with_plan_urls(rows: list[dict]) -> list[dict]:
@@ -178,21 +174,12 @@ def support_plans(request, pk: int):
     if not _may_create_plans(user):
         raise PermissionDenied(_("Only the ministry and regions may create support plans."))
     try:
-        from smarttvet.plans.services import support_plans_create
-    except ImportError:
-        messages.error(request, _("Support plans are not available yet."))
+        created = support_plans_create(monitoring_list, actor=user)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
     else:
-        try:
-            created = support_plans_create(monitoring_list, actor=user)
-        except ValidationError as error:
-            for problem in error.messages:
-                messages.error(request, problem)
-        else:
-            count = created if isinstance(created, int) else len(created) if hasattr(created, "__len__") else None
-            if count is None:
-                messages.success(request, _("Support plans created."))
-            else:
-                messages.success(request, _("Support plans created: %(n)s.") % {"n": count})
+        messages.success(request, _("Support plans created: %(n)s.") % {"n": len(created)})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):

@@ -22,7 +22,6 @@ for the region's offers (normally ``year - 1``); the year used is stored in the 
 
 from __future__ import annotations
 
-import importlib
 import io
 import math
 import os
@@ -38,6 +37,7 @@ from django.db.models import Max, QuerySet
 
 from smarttvet.accounts import audit
 from smarttvet.accounts.scoping import assignments, get_visible_or_404, visible
+from smarttvet.labour import gap, supply
 from smarttvet.labour.allocation import (
     EMPLOYMENT_BONUS,
     AllocationError,
@@ -76,7 +76,6 @@ class DemandEstimate:
 
 
 # ---------------------------------------------------------------------------------------- demand
-GAP_MODULE = "smarttvet.labour.gap"
 #: Years from admission to graduation the allocation looks at: programmes run 2 to 4 years.
 STUDY_YEARS = (2, 3, 4)
 
@@ -92,14 +91,8 @@ def demand_for_allocation(region: Region, year: int) -> list[DemandEstimate]:
     gap analysis's 12-month rate (the latest cohorts pooled; unknown under 5 graduates observed).
     Not deducted: paid and target places (the state order is the bulk of the intake) and dropout.
 
-    Raises DemandUnavailable with the reason when the module is missing or has no figures for the region.
+    Raises DemandUnavailable with the reason when the gap analysis has no figures for the region.
     """
-    try:
-        gap = importlib.import_module(GAP_MODULE)
-        from smarttvet.labour import supply
-    except ImportError as error:
-        raise DemandUnavailable(
-            f"the demand forecast is not available ({GAP_MODULE} cannot be imported: {error})") from None
     data = gap.load(region)
     base = data.base_year
     horizon = gap.MAX_HORIZON
