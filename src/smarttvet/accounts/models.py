@@ -14,6 +14,11 @@ class Role(models.TextChoices):
     ORGANIZATION = "organization", _("Organisation administration")
     TEACHER = "teacher", _("Teacher")
     EMPLOYER = "employer", _("Employer")
+    # An organisation's methodist or HR officer: verifies its teachers' portfolio records.
+    VERIFIER = "verifier", _("Methodist or HR officer (portfolio verification)")
+    # The cadre-reserve selection: the committee runs cohorts, assessors score the candidates given to them.
+    COMMITTEE = "committee", _("Reserve selection committee")
+    ASSESSOR = "assessor", _("Reserve assessor")
 
 
 # Which scope field each role needs; the ministry's scope is the whole country.
@@ -23,6 +28,9 @@ ROLE_SCOPE_FIELD = {
     Role.ORGANIZATION: "organization",
     Role.TEACHER: "teacher",
     Role.EMPLOYER: "enterprise",
+    Role.VERIFIER: "organization",
+    Role.COMMITTEE: None,
+    Role.ASSESSOR: None,
 }
 
 

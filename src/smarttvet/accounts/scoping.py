@@ -15,6 +15,10 @@ from django.http import Http404
 
 NOTHING = Q(pk__in=[])
 
+# Which scope path of a model each role reads through (a verifier reads as its organisation does).
+ROLE_PATHS = {"region": "region", "organization": "organization", "verifier": "organization",
+              "employer": "enterprise", "teacher": "teacher"}
+
 
 @dataclass(frozen=True)
 class ScopePaths:
@@ -59,14 +63,10 @@ def scope_q(user, model: type[Model], *, for_write: bool = False) -> Q:
             continue
         if assignment.role == "ministry":
             return Q()
-        path = getattr(paths, {"region": "region", "organization": "organization",
-                               "employer": "enterprise", "teacher": "teacher"}[assignment.role])
-        scope_id = {
-            "region": assignment.region_id,
-            "organization": assignment.organization_id,
-            "employer": assignment.enterprise_id,
-            "teacher": assignment.teacher_id,
-        }[assignment.role]
+        if assignment.role not in ROLE_PATHS:
+            continue  # the reserve committee and assessors reach only their own app's records
+        path = getattr(paths, ROLE_PATHS[assignment.role])
+        scope_id = getattr(assignment, f"{ROLE_PATHS[assignment.role]}_id")
         if path and scope_id is not None:
             parts.append(Q(**{path: scope_id}))
     if not for_write and isinstance(paths.public, Q):
