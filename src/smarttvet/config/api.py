@@ -4,11 +4,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 
+from smarttvet.credentials.api import router as credentials_router
 from smarttvet.gradebook.api import router as gradebook_router
+from smarttvet.kpi.api import router as kpi_router
 from smarttvet.labour.api import router as labour_router
+from smarttvet.leadership.api import router as leadership_router
 from smarttvet.partnership.api import router as partnership_router
 from smarttvet.people.api import router as people_router
 from smarttvet.plans.api import router as plans_router
+from smarttvet.portfolio.api import router as portfolio_router
 from smarttvet.rating.api import router as rating_router
 from smarttvet.registry.api import router as registry_router
 
@@ -44,5 +48,9 @@ api.add_router("/gradebook", gradebook_router)
 api.add_router("/labour", labour_router)
 api.add_router("/plans", plans_router)
 api.add_router("/partnership", partnership_router)
+api.add_router("/credentials", credentials_router)
+api.add_router("/portfolio", portfolio_router)
+api.add_router("/leadership", leadership_router)
+api.add_router("/kpi", kpi_router)
 
 __all__ = ["api"]

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "smarttvet.gradebook",
     "smarttvet.plans",
     "smarttvet.labour",
+    "smarttvet.credentials",
+    "smarttvet.portfolio",
+    "smarttvet.leadership",
+    "smarttvet.kpi",
     "smarttvet.demo",
     "smarttvet.web",
 ]

@@ -20,6 +20,10 @@ urlpatterns += i18n_patterns(
     path("plans/", include("smarttvet.plans.urls")),
     path("partnership/", include("smarttvet.partnership.urls")),
     path("labour/", include("smarttvet.labour.urls")),
+    path("credentials/", include("smarttvet.credentials.urls")),
+    path("portfolio/", include("smarttvet.portfolio.urls")),
+    path("leadership/", include("smarttvet.leadership.urls")),
+    path("kpi/", include("smarttvet.kpi.urls")),
     path("", include("smarttvet.web.urls")),
     prefix_default_language=True,
 )

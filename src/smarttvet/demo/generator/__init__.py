@@ -24,10 +24,13 @@ from smarttvet.accounts import audit
 from smarttvet.demo.generator import (
     accounts,
     gradebook,
+    kpi,
     labour,
+    leadership,
     partnership,
     people,
     plans,
+    portfolio,
     ratings,
     registry,
     scales,
@@ -37,7 +40,7 @@ from smarttvet.demo.generator.latent import organization_quality
 from smarttvet.demo.models import DemoDataset
 from smarttvet.registry.models import Enterprise, Organization
 
-DOMAINS = (registry, people, partnership, labour, accounts, ratings, plans)
+DOMAINS = (registry, people, partnership, labour, accounts, portfolio, ratings, plans, leadership, kpi)
 
 
 class RealDataError(RuntimeError):

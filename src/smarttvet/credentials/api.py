@@ -1,0 +1,5 @@
+"""Verifiable credentials API."""
+
+from ninja import Router
+
+router = Router(tags=["credentials"])

@@ -1,0 +1,1 @@
+"""Director KPI sets, yearly scorecards computed from platform data, and KPI-based incentive funding."""

@@ -1,0 +1,5 @@
+"""Director KPIs and incentive funding API."""
+
+from ninja import Router
+
+router = Router(tags=["kpi"])

@@ -1,0 +1,1 @@
+"""The cadre-reserve selection pipeline, the reserve registry, appointments and vacancy matching."""

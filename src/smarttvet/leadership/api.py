@@ -1,0 +1,5 @@
+"""Leadership and cadre reserve API."""
+
+from ninja import Router
+
+router = Router(tags=["leadership"])

@@ -1,0 +1,3 @@
+"""The cadre-reserve selection pipeline, the reserve registry, appointments and vacancy matching."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Teachers' digital portfolios: records, verification, rules, exports."""

@@ -1,0 +1,5 @@
+"""Teacher digital portfolio API."""
+
+from ninja import Router
+
+router = Router(tags=["portfolio"])

@@ -1,0 +1,3 @@
+"""Teachers' digital portfolios: records, verification, rules, exports."""
+
+from __future__ import annotations
