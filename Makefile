@@ -51,6 +51,8 @@ demo: migrate
 	# Published ratings of two years (history and comparison); skipped when the same run is already published.
 	$(BIN)/smarttvet rating run --year 2024 --publish --uncertainty 200
 	$(BIN)/smarttvet rating run --year 2025 --publish --uncertainty 200
+	# Director KPI scorecards of the published years, their sign-offs and incentive scenarios (after the ratings).
+	$(BIN)/smarttvet kpi demo
 	# The 2024 monitoring list and its support plans (the 2025 measures show their progress).
 	$(BIN)/smarttvet gradebook lowest --year 2024 --n $(LOWEST_N) --force
 	$(BIN)/smarttvet gradebook support-plans --year 2024

@@ -57,6 +57,18 @@ def teacher(organization, *, production=True, since=dt.date(2015, 9, 1), until=N
                      position=position)
 
 
+def certificate(teacher, start, *, end=None, status="verified", superseded=False):
+    """A new-format certification record of ``teacher``'s digital portfolio."""
+    from django.utils import timezone
+
+    from smarttvet.portfolio.models import Record
+
+    return Record.objects.create(teacher=teacher, kind="certification", code="new_format", title="New format",
+                                 start_date=start, end_date=end, status=status,
+                                 superseded_at=timezone.now() if superseded else None,
+                                 details={"issuer": "Orleu"})
+
+
 def graduates(organization, graduation_year, statuses: list[str], *, months=12):
     """Graduates of ``graduation_year`` with an outcome at ``months`` months each (one per status)."""
     for status in statuses:

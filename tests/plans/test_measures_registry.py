@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.db.models import Avg, Q
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from smarttvet.partnership.models import Cluster, Infrastructure, WorldSkillsResult
 from smarttvet.people.models import GraduateOutcome, Teacher
@@ -74,6 +74,17 @@ def records(world):
     mf.teacher(r.x1, position="director")
     mf.teacher(r.school)
     mf.teacher(r.x2, production=False)
+    # new-format certificates (digital portfolio): two a1 teachers (one twice) valid in Y and NOW; b1's expired
+    # before Y; x1's issued in NOW; a school's, a submitted and a superseded one never count
+    certified = mf.teacher(r.a1, production=False)
+    mf.certificate(certified, dt.date(Y - 2, 5, 1))
+    mf.certificate(certified, dt.date(Y, 5, 1))
+    mf.certificate(mf.teacher(r.a1, production=False), dt.date(Y, 1, 10), end=dt.date(NOW + 3, 1, 1))
+    mf.certificate(mf.teacher(r.b1, production=False), dt.date(Y - 4, 1, 1), end=dt.date(Y - 1, 12, 31))
+    mf.certificate(mf.teacher(r.x1, production=False), dt.date(NOW, 1, 1))
+    mf.certificate(mf.teacher(r.school, production=False), dt.date(Y, 1, 1))
+    mf.certificate(mf.teacher(r.x2, production=False), dt.date(Y, 1, 1), status="submitted")
+    mf.certificate(mf.teacher(r.x2, production=False), dt.date(Y, 1, 1), superseded=True)
     # facilities
     for org, kind, year in ((r.a1, "it_hub", Y - 3), (r.x1, "it_hub", Y), (r.x2, "it_hub", NOW),
                             (r.school, "it_hub", Y), (r.a1, "it_hub", NOW + 1), (r.b1, "fab_lab", Y - 1),
@@ -108,17 +119,18 @@ def test_every_roadmap_measure_is_registered_in_three_languages():
     assert {"gradebook.composite", "gradebook.knowledge_quality", "gradebook.success_rate"} <= set(measures.MEASURES)
 
 
-def test_new_format_certified_teachers_are_unavailable_with_the_reason(records):
+def test_new_format_certified_teachers_count_verified_valid_certificates_once(records):
+    r = records
     key = "teachers.new_format_certified"
-    measure = measures.get(key)
-    assert not measure.available
-    assert key not in dict(measures.choices()) and "infrastructure.it_hubs" in dict(measures.choices())
-    with translation.override("en"):
-        assert measures.compute_one(key, NATION, Y) == (
-            None, "no data source yet: the Teacher Digital Portfolio (issue 6) will provide it")
-    assert measure.values([NATION, records.T], [Y, NOW]) == {}
-    assert measures.compute_many([(key, NATION, Y)]) == {}
-    assert measures.breakdown(key, NATION, Y, by=REGION) == []
+    assert measures.get(key).available and key in dict(measures.choices())
+    assert value(key, NATION, Y) == 2 and value(key, r.T, Y) == 2 and value(key, r.A, Y) == 0
+    assert value(key, r.org["a1"], Y) == 2 and value(key, r.org["b1"], Y) == 0
+    assert value(key, NATION, Y - 1) == 2  # b1's (valid until 31 December Y-1) and a1's first one
+    assert value(key, NATION, NOW) == 3 and value(key, r.org["x1"], NOW) == 1
+    assert value(key, r.org["school"], Y) == 0 and value(key, r.org["x2"], Y) == 0
+    assert value(key, NATION, NOW + 1) is None  # no count for a year ahead
+    assert measures.breakdown(key, NATION, NOW, by=REGION) == [(r.t.pk, 2.0), (r.a.pk, 1.0)]
+    assert measures.breakdown(key, r.T, Y, by=ORGANIZATION) == [(r.a1.pk, 2.0)]
 
 
 # ------------------------------------------------------------------------------------------ rating
@@ -354,7 +366,7 @@ def _more_records(r):
     for region in (r.t, r.a):
         for _ in range(5):
             org = f.organization(region, has_board_of_trustees=True)
-            mf.teacher(org)
+            mf.certificate(mf.teacher(org), dt.date(Y, 3, 1))
             mf.facility(org, "it_hub", Y)
             mf.facility(org, "fab_lab", Y)
             mf.worldskills(org, Y, "41")
@@ -362,7 +374,7 @@ def _more_records(r):
             mf.cluster(region, Y, colleges=[org])
 
 
-@pytest.mark.parametrize("key", [k for k in NEW_KEYS if k != "teachers.new_format_certified"])
+@pytest.mark.parametrize("key", NEW_KEYS)
 def test_query_counts_do_not_grow_with_owners_or_records(records, key):
     r = records
     years = [Y - 1, Y, NOW]

@@ -89,6 +89,7 @@ def test_measures_bind_where_the_platform_holds_the_data():
     assert bound["worldskills_competencies"] == "worldskills.competencies"
     assert bound["business_startup_centres"] == "infrastructure.business_startup_centres"
     assert bound["clusters"] == "partnership.clusters"
+    assert bound["certified_teachers"] == "teachers.new_format_certified"
     assert bound["textbooks_state_language"] == "" and bound["new_format_managers"] == ""
     unavailable = [k for k, m in MEASURES.items() if not m.available]
     for indicator in seed.indicators:
@@ -148,7 +149,8 @@ def test_seed_national_makes_the_ministrys_roadmap_once():
     worldskills = plan.indicators.get(code="worldskills_competencies")
     assert (worldskills.baseline_value, worldskills.source, worldskills.measure) == (30, "computed",
                                                                                     "worldskills.competencies")
-    assert plan.indicators.get(code="certified_teachers").source == "entered"
+    certified = plan.indicators.get(code="certified_teachers")  # computed from the teachers' digital portfolios
+    assert (certified.source, certified.measure) == ("computed", "teachers.new_format_certified")
     for indicator in plan.indicators.all():
         indicator.full_clean()
         assert indicator.objective.goal.plan_id == plan.pk

@@ -2,8 +2,8 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI
 
+from smarttvet.core.openapi import PlatformAPI
 from smarttvet.credentials.api import router as credentials_router
 from smarttvet.gradebook.api import router as gradebook_router
 from smarttvet.kpi.api import router as kpi_router
@@ -16,7 +16,7 @@ from smarttvet.portfolio.api import router as portfolio_router
 from smarttvet.rating.api import router as rating_router
 from smarttvet.registry.api import router as registry_router
 
-api = NinjaAPI(
+api = PlatformAPI(  # NinjaAPI whose OpenAPI document has unique schema names and documented errors
     title="SMART TVET API",
     version="1",
     description="The national TVET platform: registry, people, ratings and more. "

@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 
 from smarttvet.config import env
+from smarttvet.core import logs
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env.data_dir()
@@ -23,6 +24,8 @@ if not DEBUG and not TESTING and SECRET_KEY == env.DEFAULT_SECRET_KEY:
     )
 # Key of the keyed hash that replaces national ID numbers (IIN); never the IIN itself is stored.
 PERSON_KEY = env.get_str("SMARTTVET_PERSON_KEY", SECRET_KEY)
+# The platform's public address: verifiable credentials and their QR codes point to it.
+PUBLIC_URL = env.get_str("SMARTTVET_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
 ALLOWED_HOSTS = env.get_list("SMARTTVET_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.get_list("SMARTTVET_CSRF_TRUSTED_ORIGINS", [])
@@ -57,7 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "smarttvet.core.middleware.RequestObservabilityMiddleware",  # request id, one log line, metrics
     "django.middleware.security.SecurityMiddleware",
+    "smarttvet.core.outage.DatabaseOutageMiddleware",  # a database outage: a clear 503, no stack trace
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -187,14 +192,31 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"smarttvet": {"level": "INFO"}},
+# Logs go to stderr: one JSON object a line (json, the default in production) or readable text (the default
+# with DEBUG); every line of a request carries its request id (see smarttvet.core.logs).
+LOG_FORMAT = env.get_str("SMARTTVET_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+LOGGING = logs.logging_config(LOG_FORMAT, env.get_str("SMARTTVET_LOG_LEVEL", "INFO"))
+
+# The cache of derived figures (see smarttvet.core.cache), shared by the workers: files in the data directory
+# (one host), the database (several hosts; run `smarttvet createcachetable` once), memory (one process) or
+# none. The test suite runs without a cache (tests write with factories, not through audited services);
+# tests/operations switches it on to test the invalidation.
+CACHE_BACKEND = env.get_str("SMARTTVET_CACHE", "none" if TESTING else "file")
+_CACHE_BACKENDS = {
+    "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache"),
+             "OPTIONS": {"MAX_ENTRIES": 5000}},
+    "db": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "smarttvet_cache",
+           "OPTIONS": {"MAX_ENTRIES": 5000}},
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+if CACHE_BACKEND not in _CACHE_BACKENDS:
+    raise env.ConfigurationError(f"SMARTTVET_CACHE={CACHE_BACKEND!r} is not a cache: use file, db, locmem or none")
+CACHES = {"default": _CACHE_BACKENDS[CACHE_BACKEND]}
+
+# /metrics (Prometheus): direct clients from these networks, or any client with the bearer token.
+METRICS_ALLOW = env.get_list("SMARTTVET_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.get_str("SMARTTVET_METRICS_TOKEN", "")
 
 # Gradebook analytics (see smarttvet.gradebook.backends): where the marks are kept and which engine reads them.
 # duckdb (embedded, over the Parquet store), spark (over the same Parquet files; SPARK_MASTER local[*] or a

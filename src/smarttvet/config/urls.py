@@ -4,9 +4,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from smarttvet.config.api import api
+from smarttvet.core import health
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # Operations: liveness, readiness and Prometheus metrics, outside the language prefix, no login.
+    path("health/", health.health, name="health"),
+    path("ready/", health.ready, name="ready"),
+    path("metrics", health.metrics_view, name="metrics"),
 ]
 urlpatterns += i18n_patterns(
     # Inside the language prefix, so that the page's own language is active and its URL translates.

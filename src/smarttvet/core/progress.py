@@ -9,6 +9,25 @@ from collections.abc import Callable, Iterator
 @contextlib.contextmanager
 def progress_bar(label: str, total: int | None, *, enabled: bool = True) -> Iterator[Callable[..., None]]:
     """Yield ``advance(n=1)``; draws a bar on stderr when enabled."""
+    from smarttvet.core import faults
+
+    if faults.armed():  # the reliability tests' kill points (see core.faults)
+        with _progress_bar(label, total, enabled=enabled) as inner:
+            done = [0]
+
+            def advance(n: int = 1) -> None:
+                inner(n)
+                done[0] += n
+                faults.checkpoint(label, done[0])
+
+            yield advance
+        return
+    with _progress_bar(label, total, enabled=enabled) as advance:
+        yield advance
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str, total: int | None, *, enabled: bool = True) -> Iterator[Callable[..., None]]:
     if not enabled:
         yield lambda n=1: None
         return

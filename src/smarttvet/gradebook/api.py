@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.gradebook import selectors
 from smarttvet.gradebook.models import LearningMeasure
 from smarttvet.registry.selectors import region_by_code

@@ -11,9 +11,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.labour import allocation_service as service
 from smarttvet.labour.allocation import AllocationInfeasible
 from smarttvet.registry.selectors import region_by_code

@@ -52,6 +52,7 @@ from django.db.models import Avg, Count, Sum
 from django.http import Http404
 
 from smarttvet.accounts.scoping import assignments, visible
+from smarttvet.core import cache as core_cache
 from smarttvet.labour import demand, employment, gap, recommend, supply
 from smarttvet.labour.models import EmployerNeed, GrowthSector, SpecialtyOccupation, Vacancy
 from smarttvet.registry.models import FieldOfEducation, Organization, Region, Specialty
@@ -185,7 +186,15 @@ class Heatmap:
 
 
 def heatmap(horizon: int) -> Heatmap:
-    """The country's gap rolled up to region × broad field over ``horizon`` years (public; ten queries)."""
+    """The country's gap rolled up to region × broad field over ``horizon`` years (public).
+
+    Cached whole under the data version (:mod:`smarttvet.core.cache`): a repeat view runs two small queries
+    instead of loading the national frames (seconds) and fingerprinting them; the first view after a write
+    computes it again (ten queries)."""
+    return core_cache.cached("labour-heatmap", (horizon,), lambda: _heatmap(horizon))
+
+
+def _heatmap(horizon: int) -> Heatmap:
     data = gap.load()
     cells = _cached("heatmap", data, (horizon,), lambda: gap.heatmap(gap.gap_summary(data, horizon)))
     return Heatmap(horizon=horizon, base_year=data.base_year, cells=cells, regions=data.regions, fields=data.fields)

@@ -8,9 +8,9 @@ them. Employers' declared needs are not: login required (401), a need outside th
 import datetime as dt
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.labour.models import EmployerNeed
 from smarttvet.partnership import selectors, services
 from smarttvet.partnership.models import Cluster, EmployerAgreement

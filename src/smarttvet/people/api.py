@@ -4,11 +4,11 @@
 import datetime as dt
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
 from smarttvet.accounts.scoping import get_visible_or_404
 from smarttvet.core.exports import export_response
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.people import selectors
 from smarttvet.people.models import Teacher
 from smarttvet.people.tabular import GRADUATES, STUDENTS, TEACHERS

@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
 from smarttvet.accounts.scoping import get_visible_or_404
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.plans import selectors, services
 from smarttvet.plans.models import Activity, Plan
 

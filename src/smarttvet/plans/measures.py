@@ -31,7 +31,8 @@ The roadmap's measures (year ``Y`` is a calendar year; counts never cover a year
   of ``Y`` (no value for a year without national results);
 * ``employment.rate_12m`` - % of the graduates of ``Y-1`` employed 12 months after graduating, the rating's
   ``employment_12m`` of year ``Y`` (``smarttvet.labour.employment``; none under 5 graduates observed);
-* ``teachers.new_format_certified`` - unavailable until the Teacher Digital Portfolio (issue 6).
+* ``teachers.new_format_certified`` - teachers of TVET organisations holding a verified new-format certificate of
+  their digital portfolio valid on 31 December ``Y`` (today, for the current year; ``smarttvet.portfolio``).
 """
 
 from __future__ import annotations
@@ -741,21 +742,41 @@ register(Measure(
 ))
 
 
-# ------------------------------------------------------------------------------------------ not yet available
-def _nothing(owners: Sequence[Owner], years: Sequence[int]) -> Values:
-    return {}
+# ------------------------------------------------------------------------------------------ portfolio
+def _certified_facts(owners: Sequence[Owner], years: Sequence[int]) -> Facts:
+    """Teachers of TVET organisations holding a verified new-format certificate valid on 31 December ``Y``
+    (today, for the current year), from the digital portfolio (``smarttvet.portfolio``): one query; each row's item
+    is the teacher, counted once."""
+    from smarttvet.portfolio import rules
+    from smarttvet.portfolio.models import Record
+
+    valid = sorted(_past(years))
+    if not valid:
+        return Facts([], frozenset())
+    records = (Record.objects.filter(status=Record.Status.VERIFIED, superseded_at__isnull=True, kind="certification",
+                                     code="new_format", start_date__lte=_reference_day(valid[-1]),
+                                     teacher__organization__kind__in=_tvet())
+               .filter(_owner_q(owners, region="teacher__organization__region_id",
+                                organization="teacher__organization_id"))
+               .values_list("teacher__organization__region_id", "teacher__organization_id", "teacher_id",
+                            "start_date", "end_date"))
+    facts: list[Row] = []
+    days = {year: _reference_day(year) for year in valid}
+    for region_id, organization_id, teacher_id, start, end in records:
+        for year, day in days.items():
+            until = end or rules.add_years(start, rules.load(on=day).certificate_valid_years)
+            if start <= day <= until:
+                facts.append((region_id, organization_id, year, teacher_id))
+    return Facts(facts, frozenset(valid))
 
 
-register(Measure(
-    key="teachers.new_format_certified",
+_register_counted(
+    "teachers.new_format_certified",
     names={"kk": "Жаңа форматта сертификатталған педагогтер", "ru": "Педагоги, сертифицированные в новом формате",
            "en": "Teachers certified in the new format"},
     units={"kk": "адам", "ru": "человек", "en": "people"},
-    compute=_nothing, decimals=0,
-    unavailable={
-        "kk": "деректер көзі әлі жоқ: оны педагогтың цифрлық портфолиосы (6-міндет) береді",
-        "ru": "источника данных пока нет: его даст цифровое портфолио педагога (задача 6)",
-        "en": "no data source yet: the Teacher Digital Portfolio (issue 6) will provide it",
-    },
-    description="Unavailable until the Teacher Digital Portfolio (issue 6): enter the actuals with evidence.",
-))
+    facts=_certified_facts, distinct=True,
+    description="Teachers of TVET organisations with a verified new-format certification record of their digital "
+                "portfolio valid on 31 December of the year (today, for the current year); a certificate without "
+                "an end date is valid for the years the portfolio rules say (smarttvet.portfolio.rules).",
+)

@@ -10,9 +10,9 @@ from typing import Any, Literal
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.rating import access, exports, present, selectors, services
 from smarttvet.rating.models import PublishedRunError, RatingResult, RatingRun
 from smarttvet.registry.models import Organization

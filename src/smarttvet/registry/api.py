@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
 from smarttvet.accounts.scoping import get_visible_or_404
 from smarttvet.core.exports import export_response
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.registry import selectors, services
 from smarttvet.registry.models import Organization
 from smarttvet.registry.tabular import ENTERPRISES, ORGANIZATIONS

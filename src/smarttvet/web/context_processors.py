@@ -43,6 +43,24 @@ NAVIGATION = [
         ("labour:allocation_new", _("State-order allocation"), PLANNERS),
     ]),
     (_("Plans"), [("plans:list", _("Plans and roadmaps"), MONITORS)]),
+    (_("Teacher portfolio"), [
+        ("portfolio:home", _("My portfolio"), frozenset({"teacher"})),
+        ("portfolio:queue", _("Verification queue"), frozenset({"organization", "verifier"})),
+        ("portfolio:staff", _("Staff portfolios"), frozenset({"ministry", "region", "organization", "verifier"})),
+        ("portfolio:dashboard", _("Teacher certification"), frozenset({"ministry", "region"})),
+        ("portfolio:tokens", _("API tokens"), True),
+        ("credentials:verify", _("Verify a credential"), False),
+    ]),
+    (_("Leadership"), [
+        ("leadership:index", _("Cadre reserve"), frozenset({"ministry", "region", "committee", "assessor", "teacher"})),
+        ("leadership:assignments", _("Reserve assessments"), frozenset({"committee", "assessor"})),
+        ("leadership:reserve", _("Reserve registry"), frozenset({"ministry", "region", "committee"})),
+        ("leadership:match", _("Vacancy matching"), frozenset({"ministry", "region", "committee"})),
+    ]),
+    (_("Director KPIs"), [
+        ("kpi:list", _("KPI scorecards"), MONITORS),
+        ("kpi:incentives", _("Incentive funding"), frozenset({"ministry"})),
+    ]),
     (_("Administration"), [("accounts:audit", _("Audit trail"), True)]),
 ]
 

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from smarttvet.core.cache import cached
 from smarttvet.web import selectors
 
 
+def _figures() -> tuple[dict, list[dict]]:
+    return selectors.national_figures(), selectors.figures_by_region()
+
+
 def home(request):
-    regions = selectors.figures_by_region()
+    # Aggregates over every student and graduate (seconds at national scale): cached under the data version.
+    figures, regions = cached("home-figures", (), _figures)
     chart = {
         "labels": [row["region"].name for row in regions],
         "students": [row["students"] for row in regions],
@@ -14,5 +20,5 @@ def home(request):
     }
     return render(
         request, "web/home.html",
-        {"figures": selectors.national_figures(), "regions": regions, "chart": chart},
+        {"figures": figures, "regions": regions, "chart": chart},
     )

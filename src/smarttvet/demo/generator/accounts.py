@@ -8,6 +8,8 @@ region     region        Turkistan region (KATO 610000000)
 college    organization  the Turkistan college (not a branch) with the most studying students
 teacher    teacher       a current teacher of that college (the user's full name is the teacher's)
 employer   employer      the Turkistan enterprise that sponsors the most target-order students
+committee  committee     the cadre-reserve selection committee (every cohort; leadership app)
+assessor   assessor      a reserve assessor of a Turkistan college (scores the candidates assigned to it)
 admin      (superuser)   everything, including the Django admin
 =========  ============  ==========================================================================
 """
@@ -24,7 +26,7 @@ from smarttvet.demo.generator.scales import TURKISTAN
 from smarttvet.people.models import Teacher
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the published password of the demo accounts
-DEMO_USERNAMES = ("admin", "ministry", "region", "college", "teacher", "employer")
+DEMO_USERNAMES = ("admin", "ministry", "region", "college", "teacher", "employer", "committee", "assessor")
 
 
 def _scopes(ctx: Context) -> dict[str, dict[str, object]]:
@@ -51,11 +53,13 @@ def _scopes(ctx: Context) -> dict[str, dict[str, object]]:
         "college": {"organization_id": college_id},
         "teacher": {"teacher_id": teacher.pk, "_name": teacher.full_name},
         "employer": {"enterprise_id": int(ent.ids[employer])},
+        "committee": {},
+        "assessor": {},
     }
 
 
 ROLES = {"ministry": Role.MINISTRY, "region": Role.REGION, "college": Role.ORGANIZATION, "teacher": Role.TEACHER,
-         "employer": Role.EMPLOYER}
+         "employer": Role.EMPLOYER, "committee": Role.COMMITTEE, "assessor": Role.ASSESSOR}
 
 
 def generate(ctx: Context) -> None:
