@@ -63,6 +63,8 @@ demo: migrate
 	@echo "  college    one college's administration"
 	@echo "  teacher    one teacher (self)"
 	@echo "  employer   one enterprise"
+	@echo "  committee  the cadre-reserve selection committee"
+	@echo "  assessor   a cadre-reserve assessor"
 	@echo ""
 	$(BIN)/smarttvet runserver $(HOST)
 

@@ -214,7 +214,7 @@ def locust_step(server: Server, home: Path, users: int, duration: int) -> list[d
             "--stop-timeout", "10", "--loglevel", "WARNING"]
     load_before = os.getloadavg()[0]
     with (home / "locust.log").open("ab") as out:
-        subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, check=False, cwd=ROOT)
+        subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, check=False, cwd=ROOT, env=server.env)
     load_after = os.getloadavg()[0]
     rows = []
     with open(f"{prefix}_stats.csv", newline="") as handle:
@@ -249,6 +249,39 @@ def print_table(rows: list[dict], out=sys.stdout) -> None:
               file=out)
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
+
+
+def discover(server: Server, home: Path) -> Path:
+    """The published run and organisation ids, found once (the locustfile's discovery) for every step."""
+    sys.path.insert(0, str(ROOT / "loadtest"))
+    import locustfile
+
+    class _Env:
+        host = server.url
+
+    locustfile._discover(_Env())
+    path = home / "targets.json"
+    state = {k: v for k, v in locustfile.STATE.items()}
+    path.write_text(json.dumps(state))
+    log(f"targets: run {state['run']}, {len(state['orgs'])} organisations, {len(state['region_orgs'])} in the region")
+    return path
+
+
+def wait_idle(server: Server, limit: float = 180) -> None:
+    """Wait until the requests of the previous step are finished (the in-progress gauge of /metrics)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(server.url + "/metrics", timeout=30) as response:  # noqa: S310 - loopback
+                text = response.read().decode()
+        except OSError:
+            return
+        busy = sum(float(line.split()[-1]) for line in text.splitlines()
+                   if line.startswith("smarttvet_http_requests_in_progress"))
+        if busy <= 1:  # this request
+            return
+        time.sleep(1)
+    log(f"the server was still busy after {limit:.0f} s")
 
 
 def warm_up(server: Server) -> None:
@@ -305,9 +338,11 @@ def main(argv: list[str] | None = None) -> int:
                 pass
             return 0
         warm_up(server)
+        server.env["SMARTTVET_LOAD_TARGETS"] = str(discover(server, home))
         rows: list[dict] = []
         previous_rps = 0.0
         for users in steps:
+            wait_idle(server)
             log(f"step: {users} users for {args.duration} s (load average {os.getloadavg()[0]:.1f})")
             step = locust_step(server, home, users, args.duration)
             rows.extend(step)

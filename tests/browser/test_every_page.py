@@ -8,7 +8,9 @@ PASSWORD = "a-long-test-password"
 PUBLIC = ["/{lang}/", "/{lang}/registry/regions/", "/{lang}/registry/organizations/",
           "/{lang}/registry/specialties/", "/{lang}/registry/enterprises/"]
 PRIVATE = ["/{lang}/people/teachers/", "/{lang}/people/students/", "/{lang}/people/graduates/",
-           "/{lang}/accounts/audit/", "/{lang}/gradebook/monitoring/", "/{lang}/plans/", "/{lang}/kpi/", "/{lang}/kpi/sets/"]
+           "/{lang}/accounts/audit/", "/{lang}/gradebook/monitoring/", "/{lang}/plans/",
+           "/{lang}/leadership/", "/{lang}/leadership/reserve/", "/{lang}/kpi/",
+           "/{lang}/kpi/sets/"]
 
 
 def _login(page, base, username):

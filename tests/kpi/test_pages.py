@@ -130,6 +130,11 @@ def test_incentive_pages(signed, client_as, django_assert_max_num_queries):
     payments = list(load_workbook(io.BytesIO(xlsx.content))["payments"].iter_rows(values_only=True))
     assert sum(r[15] for r in payments[1:]) == 1_000_000
     assert client.get(_url("kpi:incentives_xlsx"), {**params, "pool": "x"}).status_code == 400
+    # deleting a scenario is the ministry's
+    assert client_as(k.users["region"]).post(_url("kpi:scenario_delete", args=[ids[0]])).status_code == 403
+    client = client_as(k.users["ministry"])
+    assert client.post(_url("kpi:scenario_delete", args=[ids[0]])).status_code == 302
+    assert list(IncentiveScenario.objects.values_list("name", flat=True)) == ["strict"]
 
 
 def test_kpi_sets_page(computed, client_as):

@@ -44,6 +44,8 @@ def test_an_assessor_sees_only_their_own_scores(pipeline, client_as):
     score_all(p.testing, p.almaty, [p.free, p.from_b], [61, 77])
     html = client_as(p.free.user).get(url(f"candidates/{p.almaty.pk}/")).content.decode()
     assert "Assessor assessor-free: 61.0" in html and "assessor-b" not in html
+    assert "69.0" not in html  # not the mean either (it reveals the other score)
+    assert 'id="status"' not in html and "Training" not in html  # nor the stages they do not score
     committee = client_as(p.committee).get(url(f"candidates/{p.almaty.pk}/")).content.decode()
     assert "Assessor assessor-free: 61.0" in committee and "Assessor assessor-b: 77.0" in committee
 

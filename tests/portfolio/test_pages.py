@@ -124,3 +124,24 @@ def test_a_verified_record_edit_makes_a_new_version_through_the_page(world, clie
         ("verified", 72), ("draft", 90)]
     page = client.get(reverse("portfolio:teacher", args=[world.teacher_a.pk])).content.decode()
     assert "stays in force" in page
+
+
+def test_the_portfolio_page_runs_a_constant_number_of_queries(world, client_as, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.portfolio.test_evidence import PDF, upload
+
+    client = client_as(world.users["teacher"])
+    url = reverse("portfolio:teacher", args=[world.teacher_a.pk])
+    record(world.teacher_a, status="verified")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(15):
+        r = record(world.teacher_a, data={**COURSE, "title": f"Course {i}"}, status=("draft", "verified")[i % 2])
+        if i % 2 == 0:
+            services.evidence_add(actor="test", record=r, upload=upload(f"c{i}.pdf", PDF))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert "Course 14" in response.content.decode()
+    assert len(few.captured_queries) <= 16

@@ -72,7 +72,8 @@ def test_one_day_less_in_the_category_is_missing(category):
 @pytest.mark.parametrize("category", ["teacher", "moderator", "expert", "researcher", "master"])
 def test_test_score_one_below_the_pass_mark_fails(category):
     mark = R.categories[category]["test_pass"]
-    items = [i for i in meeting(category) if i.kind != "test"] + [Item("test", start=AS_OF, details={"score": mark - 1})]
+    items = [i for i in meeting(category) if i.kind != "test"]
+    items.append(Item("test", start=AS_OF, details={"score": mark - 1}))
     c = check(profile(category, items), category)
     assert [r.key for r in c.missing] == ["test_pass"]
     assert c.missing[0].actual == mark - 1 and c.missing[0].needed == mark

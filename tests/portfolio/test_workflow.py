@@ -21,7 +21,8 @@ def test_teacher_submits_verifier_verifies_with_history_and_audit(world, verifie
     r = services.transition(actor=verifier, record=r, to="verified")
     assert r.status == "verified" and r.verified_by == verifier and r.in_force
     steps = list(r.transitions.values_list("from_status", "to_status", "actor_label"))
-    assert steps == [("", "draft", "teacher"), ("draft", "submitted", "teacher"), ("submitted", "verified", "methodist")]
+    assert steps == [("", "draft", "teacher"), ("draft", "submitted", "teacher"),
+                     ("submitted", "verified", "methodist")]
     changes = list(AuditEntry.objects.filter(target_type="portfolio.record", target_id=str(r.pk))
                    .order_by("id").values_list("action", "changes"))
     assert changes[0][0] == "create" and changes[-1] == ("update", {"status": ["submitted", "verified"]})

@@ -149,6 +149,8 @@ TIME_ZONE = "Asia/Almaty"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"  # private files: never served at a public URL
+# Portfolio evidence files (PDF, JPEG, PNG; judged by content): the largest accepted upload.
+PORTFOLIO_EVIDENCE_MAX_BYTES = int(float(env.get_str("SMARTTVET_PORTFOLIO_MAX_MB", "5")) * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

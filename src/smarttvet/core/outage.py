@@ -66,7 +66,7 @@ def outage_response(request) -> HttpResponse:
         message = gettext("The service is temporarily unavailable: the database cannot be reached. "
                           "Nothing you sent was lost or half-saved. Please try again in a minute.")
         if request.path_info.startswith("/api/"):
-            response = JsonResponse({"detail": message}, status=503)
+            response = JsonResponse({"detail": message}, status=503, json_dumps_params={"ensure_ascii": False})
         else:
             html = render_to_string("core/unavailable.html", {
                 "LANGUAGE_CODE": translation.get_language(), "message": message,

@@ -13,6 +13,7 @@ from smarttvet.accounts.scoping import get_visible_or_404, visible
 from smarttvet.credentials import keys, pdf, services, verification
 from smarttvet.credentials.forms import VerifyForm
 from smarttvet.credentials.models import IssuedCredential
+from smarttvet.credentials.qr import qr_svg
 
 LANGUAGE_NAMES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
@@ -35,9 +36,10 @@ def credential_detail(request, public_id):
     credential = get_object_or_404(IssuedCredential.objects.select_related("teacher"), public_id=public_id)
     may_print = request.user.is_authenticated and visible(
         request.user, IssuedCredential.objects.filter(pk=credential.pk)).exists()
+    url = services.verification_url(credential)
     return render(request, "credentials/detail.html", {
         "credential": credential, "result": verification.verify_stored(credential), "may_print": may_print,
-        "languages": LANGUAGE_NAMES, "url": services.verification_url(credential),
+        "languages": LANGUAGE_NAMES, "url": url, "qr": qr_svg(url),
     })
 
 

@@ -27,6 +27,34 @@ REASONS = {
 }
 
 
+def league_names(versions) -> dict[tuple[int, str], str]:
+    """``{(methodology version id, league code): name in the active language}`` of rating methodology versions
+    (a version whose YAML does not parse names nothing: the code is shown instead)."""
+    from smarttvet.rating.present import league_names as names_of
+
+    result = {}
+    for version in versions:
+        try:
+            names = names_of(version.methodology)
+        except Exception:  # noqa: BLE001 - a stored methodology that no longer parses: show the codes
+            continue
+        result.update({(version.pk, code): name for code, name in names.items() if name})
+    return result
+
+
+def label_leagues(cards) -> None:
+    """Set ``league_label`` on each scorecard: the league's name in its run's methodology (two queries)."""
+    from smarttvet.rating.models import MethodologyVersion, RatingRun
+
+    cards = list(cards)
+    run_ids = {c.rating_run_id for c in cards}
+    run_version = dict(RatingRun.objects.filter(pk__in=run_ids).values_list("pk", "methodology_id")) if run_ids \
+        else {}
+    names = league_names(MethodologyVersion.objects.filter(pk__in=set(run_version.values()))) if run_version else {}
+    for card in cards:
+        card.league_label = names.get((run_version.get(card.rating_run_id), card.league), card.league)
+
+
 def missing_text(code: str) -> str:
     return str(MISSING.get(code, code))
 

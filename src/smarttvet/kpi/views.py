@@ -44,6 +44,7 @@ def scorecard_list(request):
         region=g.get("region", ""), q=g.get("q", "")[:100])
     cards = selectors.scorecard_list(request.user, filters)
     page = Paginator(cards, PER_PAGE).get_page(g.get("page"))
+    present.label_leagues(page.object_list)
     query = g.copy()
     query.pop("page", None)
     spec = services.default_spec()
@@ -102,6 +103,7 @@ def scorecard_detail(request, pk: int):
     card = selectors.scorecard_get(request.user, pk)
     versions = selectors.scorecard_versions(card)
     rows = _kpi_rows(card)
+    present.label_leagues([card])
     role = access.supervising_role(request.user, card.organization)
     may_decide = role is not None and not card.is_locked and versions and versions[0].pk == card.pk
     check = services.scorecard_recompute(card)
@@ -195,6 +197,8 @@ def incentives(request):
             else:
                 messages.success(request, _("Scenario saved."))
                 return redirect(f"{reverse('kpi:incentives')}?year={result.params.year}")
+    if result:
+        present.label_leagues([r.card for r in result.rows])
     rows = [{"row": r, "explanation": present.explanation(r, result.params),
              "reason": present.reason_text(r.reason) if r.reason else ""} for r in result.rows] if result else []
     query = request.GET.copy()
@@ -252,6 +256,7 @@ def compare(request):
         return _xlsx(body, f"kpi-scenarios-{results[0][1].params.year}-{language}.xlsx")
     table = []
     if results:
+        present.label_leagues([r.card for r in results[0][1].rows])
         amounts = [{r.card.organization_id: r.payment.amount for r in res.rows} for _s, res in results]
         for row in results[0][1].rows:
             table.append({"card": row.card, "attainment": row.payment.attainment,

@@ -173,6 +173,7 @@ class CandidateView:
     appeals: list
     reserve: ReserveEntry | None
     sees_all_scores: bool
+    assessor_only: bool = False  # an assessor who sees the candidate only through their assignments
 
 
 def candidate_detail(user, application: Application) -> CandidateView:
@@ -190,9 +191,31 @@ def candidate_detail(user, application: Application) -> CandidateView:
     for assignment in assignments:
         by_stage.setdefault(assignment.stage_id, []).append(assignment)
     rows = [{"stage": s, "result": results.get(s.pk), "assignments": by_stage.get(s.pk, [])} for s in stages]
+    assessor_only = not everything and limited_to_assignments(user, application)
+    if assessor_only:  # only the stages they score, with their own score: no means, outcomes or appeals
+        rows = [dict(row, result=None) for row in rows if row["assignments"]]
+        return CandidateView(application, rows, [], None, False, True)
     appeals = [a for r in results.values() for a in r.appeals.all()]
     reserve = ReserveEntry.objects.filter(application=application).first()
     return CandidateView(application, rows, appeals, reserve, everything)
+
+
+def limited_to_assignments(user, application: Application | None = None) -> bool:
+    """Whether ``user`` sees ``application`` (or, without one, candidates at all) only as its assessor: not the
+    committee or the ministry, not the candidate's region, not the candidate."""
+    if access.sees_everything(user):
+        return False
+    roles = access.role_set(user)
+    if "assessor" not in roles:
+        return False
+    if application is None:
+        return not (roles & {"region", "teacher"})
+    for assignment in access.assignments(user):
+        if assignment.role == "region" and assignment.region_id == application.region_id:
+            return False
+        if assignment.role == "teacher" and application.teacher_id and assignment.teacher_id == application.teacher_id:
+            return False
+    return True
 
 
 def assignments_for(user, cohort: Cohort | None = None) -> QuerySet[Assignment]:

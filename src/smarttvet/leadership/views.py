@@ -95,6 +95,7 @@ def candidate_list(request, code: str):
     query.pop("page", None)
     return render(request, "leadership/candidate_list.html", {
         "cohort": cohort, "page": page, "query": query.urlencode(), "filters": filters,
+        "limited": selectors.limited_to_assignments(request.user),
         "statuses": Application.Status.choices, "stages": list(cohort.stages.order_by("order")),
         "regions": Region.objects.order_by("kato"),
     })

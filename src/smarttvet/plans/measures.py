@@ -140,6 +140,8 @@ def choices() -> list[tuple[str, str]]:
 
 def compute_many(requests: Iterable[tuple[str, Owner, int]]) -> dict[tuple[str, Owner, int], float]:
     """Values of many (measure key, owner, year) at once: one ``compute`` call per measure."""
+    from smarttvet.core import cache as core_cache
+
     by_key: dict[str, tuple[set[Owner], set[int]]] = {}
     for key, owner, year in requests:
         owners, years = by_key.setdefault(key, (set(), set()))
@@ -150,7 +152,12 @@ def compute_many(requests: Iterable[tuple[str, Owner, int]]) -> dict[tuple[str, 
         measure = MEASURES.get(key)
         if measure is None:
             continue
-        for (owner, year), value in measure.values(owners, years).items():
+        # Seconds at national scale (graduates' employment, enrolment): cached under the data version, which
+        # every audited write (imports, plan edits, the demo) changes (see smarttvet.core.cache).
+        parts = (key, sorted((o.level, o.id or 0) for o in owners), sorted(years))
+        values = core_cache.cached("plan-measure", parts,
+                                   lambda measure=measure, owners=owners, years=years: measure.values(owners, years))
+        for (owner, year), value in values.items():
             result[(key, owner, year)] = value
     return result
 

@@ -9,16 +9,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smarttvet.accounts.scoping import get_visible_or_404
+from smarttvet.core.cache import cached
 from smarttvet.rating import access, exports, present, selectors, services
 from smarttvet.rating.models import MethodologyVersion, PublishedRunError, RatingRun
 from smarttvet.registry.models import Organization, Region
 
 PER_PAGE = 50
+CACHEABLE_PARAMS = frozenset({"run", "region", "kind", "league", "sort", "page"})
 BAR_WIDTH = present.BAR_WIDTH
 
 
@@ -48,20 +53,33 @@ def league_table(request):
         if fmt not in ("csv", "xlsx"):
             raise Http404("This list cannot be exported in that format.")
         return exports.league_table_response(run, results, fmt)
-    page = Paginator(results, PER_PAGE).get_page(g.get("page"))
-    leagues = present.league_positions(methodology)
-    n_rated = int(run.summary.get("n_rated", 0))
     counts = run.league_counts
-    context.update(
-        page=page, query=_query_without(request, "page"), exportable=True,
-        rows=[present.league_row(result, n_rated, leagues, names) for result in page],
-        leagues=[{"code": code, "name": names[code], "count": counts.get(code, 0), "index": i}
-                 for i, code in enumerate(methodology.league_codes)],
-        not_rated=int(run.summary.get("not_rated", 0)), n_rated=n_rated,
-        histogram={"counts": run.summary.get("histogram", {}).get("counts", []),
-                   "edges": run.summary.get("histogram", {}).get("edges", [])},
-        methodology_name=methodology.names.get(present.language()), decimals=present.score_decimals(methodology),
-    )
+    context["leagues"] = [{"code": code, "name": names[code], "count": counts.get(code, 0), "index": i}
+                          for i, code in enumerate(methodology.league_codes)]
+    query = _query_without(request, "page")
+
+    def results_html() -> str:
+        page = Paginator(results, PER_PAGE).get_page(g.get("page"))
+        leagues = present.league_positions(methodology)
+        n_rated = int(run.summary.get("n_rated", 0))
+        return render_to_string("rating/_league_results.html", {
+            **context, "page": page, "query": query, "exportable": True,
+            "rows": [present.league_row(result, n_rated, leagues, names) for result in page],
+            "not_rated": int(run.summary.get("not_rated", 0)), "n_rated": n_rated,
+            "histogram": {"counts": run.summary.get("histogram", {}).get("counts", []),
+                          "edges": run.summary.get("histogram", {}).get("edges", [])},
+            "methodology_name": methodology.names.get(present.language()),
+            "decimals": present.score_decimals(methodology),
+        }, request=request)
+
+    # A published run's table is the same for everyone: its rendered rows are cached (publication-day load)
+    # under the run, the page and filters, the language and the data version (any audited write, e.g. a
+    # renamed organisation or a new publication, changes it). Searches are not cached (unbounded keys).
+    if run.status == RatingRun.Status.PUBLISHED and not filters.q and set(g) <= CACHEABLE_PARAMS:
+        html = cached("league-results", (run.pk, query, g.get("page", ""), get_language()), results_html)
+    else:
+        html = results_html()
+    context["results_html"] = mark_safe(html)  # noqa: S308 - rendered by our own template just above
     return render(request, "rating/league_table.html", context)
 
 

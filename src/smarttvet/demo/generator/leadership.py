@@ -52,7 +52,7 @@ COHORTS = (
 # stage level of a candidate: mean + slope × ability + N(0, sd); assessors add N(0, 4) and, rarely, an outlier
 # (the 433 who enter training have an ability about 1.2 above the mean: the later stages drop 5-12 % each)
 STAGE_MODEL = {"testing": (63.0, 12.0, 6.0), "training": (67.0, 6.0, 8.0), "internship": (66.5, 6.0, 8.0),
-               "final_assessment": (69.5, 6.0, 8.0), "interview": (71.5, 6.0, 8.0)}
+               "final_assessment": (69.0, 6.0, 8.0), "interview": (70.0, 6.0, 8.0)}
 ASSESSORS_PER_STAGE = {"interview": 3}
 CATEGORIES = ("none", "teacher", "moderator", "expert", "researcher", "master")
 CATEGORY_P = (0.03, 0.10, 0.38, 0.30, 0.11, 0.08)
