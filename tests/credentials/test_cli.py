@@ -99,5 +99,8 @@ def test_keys_rotate_and_compromise_commands(credential):
     assert code == 2 and "not one of the platform's keys" in text
     out = _run("compromise-key", keys.all_keys()[0].fingerprint, "--reason", "stolen")
     assert "1 credential(s)" in out
+    trail = AuditEntry.objects.filter(target_type="credentials.signingkey").order_by("id")
+    assert [e.actor_label for e in trail] == ["command line", "command line"]
+    assert trail[1].changes["reason"] == [None, "stolen"] and trail[1].target_label == credential.key_id
     code, text = _code("compromise-key", credential.key_id, "--reason", "again")
     assert code == 2 and "already marked compromised" in text

@@ -50,6 +50,7 @@ def test_issue_signs_a_valid_open_badge(credential, world):
     assert system["identityHash"] == documents.identity_hash(world.teacher_a.person_key, system["salt"])
     text = credential.json_bytes().decode("utf-8")
     assert world.teacher_a.person_key not in text  # never in clear
+    assert list(json.loads(text))[:3] == ["@context", "id", "type"] and list(json.loads(text))[-1] == "proof"
     proof = doc["proof"]
     assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-jcs-2022"
     assert proof["verificationMethod"] == credential.key_id == keys.all_keys()[0].id
@@ -353,3 +354,36 @@ def test_the_public_registry_lists_every_key_and_no_private_material(credential)
     assert statuses == [("compromised", "Multikey"), ("current", "Multikey")]
     assert credential.key_id not in registry["assertionMethod"]
     assert "PRIVATE" not in json.dumps(registry)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"a": NaN}', "not valid JSON"),
+    ('{"a": Infinity}', "not valid JSON"),
+    ('{"id": "x", "id": "y"}', "repeats the key “id”"),
+    ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
+])
+def test_json_that_python_would_accept_but_is_not_strict_json_is_refused(text, message):
+    with pytest.raises(verification.BadInput, match=message):
+        verification.parse(text)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20,
+)
+_keys = st.sampled_from(["@context", "type", "id", "proof", "credentialSubject", "issuer", "validFrom",
+                         "validUntil", "name"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(replacements=st.dictionaries(_keys, _json, max_size=4),
+       proof_parts=st.dictionaries(st.sampled_from(["type", "cryptosuite", "verificationMethod", "proofValue",
+                                                    "@context", "created", "proofPurpose"]), _json, max_size=3))
+def test_verify_never_raises_on_strange_documents(credential, replacements, proof_parts):
+    doc = copy.deepcopy(credential.document)
+    doc["proof"].update(proof_parts)
+    doc.update(replacements)
+    result = verification.verify(doc)
+    assert result.valid == (doc == credential.document)
+    assert result.valid or result.reasons

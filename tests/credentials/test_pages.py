@@ -151,7 +151,7 @@ def test_pdf_is_only_for_the_teacher_their_organisation_and_the_ministry(client,
     url = f"/en/credentials/{credential.public_id}/credential.pdf?lang=en"
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
-    allowed = ["teacher", "organization", "ministry"]
+    allowed = ["teacher", "organization", "ministry", "region"]  # the region: the teacher's organisation's
     for role in allowed:
         client.force_login(world.users[role])
         response = client.get(url)
@@ -159,6 +159,7 @@ def test_pdf_is_only_for_the_teacher_their_organisation_and_the_ministry(client,
         assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     other_org = f.user_with_role("other-college", "organization", organization=world.college_b)
     other_teacher = f.user_with_role("other-teacher", "teacher", teacher=world.teacher_other_region)
-    for user in (other_org, other_teacher, world.users["employer"]):
+    other_region = f.user_with_role("other-region", "region", region=world.almaty)
+    for user in (other_org, other_teacher, other_region, world.users["employer"]):
         client.force_login(user)
         assert client.get(url).status_code == 404

@@ -15,9 +15,12 @@ def _state():
 
 
 def test_nothing_without_a_published_run(db):
+    from smarttvet.accounts.models import AuditEntry
+    from smarttvet.kpi.models import KpiSet
+
     assert demo_kpi.build() == "no published rating run: nothing to do"
     demo_kpi.generate(None)
-    assert not Scorecard.objects.exists()
+    assert not Scorecard.objects.exists() and not KpiSet.objects.exists() and not AuditEntry.objects.exists()
 
 
 def test_build_is_deterministic_and_idempotent(kpi):

@@ -26,7 +26,8 @@ def test_funnel_prints_the_count_at_each_of_the_five_stages(pipeline):
     services.decide_stage(actor="test", stage=p.testing)
     text = run("funnel", "--cohort", "test-2025")
     lines = text.splitlines()
-    assert lines[0].startswith("test-2025:")
+    assert lines[0] == "test-2025: Cohort test-2025 (2025)"
+    assert run("funnel", "--cohort", "test-2025", "--language", "ru").startswith("test-2025: Набор test-2025")
     rows = {line.split()[1]: line.split() for line in lines[3:]}
     assert list(rows) == ["applications", "testing", "training", "internship", "final_assessment", "interview"]
     assert rows["applications"][2:5] == ["4", "3", "1"]
@@ -49,6 +50,7 @@ def test_funnel_csv_and_region(pipeline, tmp_path):
     (["funnel", "--cohort", "test-2025", "--region", "99"], "--region: no region"),
     (["funnel", "--cohort", "test-2025", "--region", "abc"], "--region"),
     (["funnel", "--cohort", "test-2025", "--out", "/no/such/dir/x.csv"], "--out"),
+    (["funnel", "--cohort", "test-2025", "--language", "de"], "--language: choose one of kk, ru, en"),
 ])
 def test_bad_arguments_exit_with_2(pipeline, args, message):
     with pytest.raises(CommandError) as error:

@@ -259,3 +259,21 @@ def test_the_reserve_ranks_by_the_weighted_total_for_the_validity_years(pipeline
                      appointed_on=dt.date(2026, 2, 1), route="outside")
     entry.refresh_from_db()
     assert entry.status == "appointed"
+
+
+def test_the_verified_portfolio_category_and_date_feed_a_staff_profile(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from smarttvet.leadership import profiles
+    from smarttvet.portfolio.models import Record
+
+    teacher = world.teacher_a
+    assert profiles.profile_of(teacher)["category"] == "moderator"  # no portfolio records: the staff record
+    Record.objects.create(teacher=teacher, kind="category", title="Expert", code="expert",
+                          start_date=dt.date(2024, 5, 1), status="verified",
+                          verified_at=timezone.make_aware(dt.datetime(2024, 6, 1, 12)))
+    profile = profiles.profile_of(teacher, today=dt.date(2026, 1, 1))
+    assert profile["category"] == "expert" and profile["record_date"] == dt.date(2024, 6, 1)
+    assert profile["experience_years"] == 10 and profile["management_years"] == 0

@@ -213,3 +213,13 @@ def test_postgresql_restarted_under_a_running_server(tmp_path):
                 server.kill()
         cluster.destroy()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.django_db
+def test_the_api_answers_503_also_with_debug_on(world, settings):
+    """Regression: with DEBUG on, django-ninja turned the outage into a 500 with the traceback as its body."""
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    with _down():
+        response = client.get("/api/v1/organizations", HTTP_ACCEPT_LANGUAGE="ru")
+    _assert_clear_503(response, "ru", api=True)

@@ -111,6 +111,9 @@ def render() -> str:
             parts.append(f"| `{column.name}` | {'yes' if column.required else 'no'} | {column.description} |")
     parts.append(CLASSIFIER)
     parts.append(_gradebook())
+    from smarttvet.portfolio.exchange import format_doc
+
+    parts.append(format_doc())
     return "\n".join(parts).replace("\n\n\n", "\n\n")
 
 

@@ -92,6 +92,16 @@ class PlatformOpenAPISchema(OpenAPISchema):
 
 
 class PlatformAPI(NinjaAPI):
+    """The platform's NinjaAPI: the OpenAPI document above, and a database outage answered as a JSON 503 in the
+    caller's language (ninja handles a view's exceptions itself, so the outage middleware never sees them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from smarttvet.core import outage
+
+        for error in outage.OUTAGE_ERRORS:
+            self.add_exception_handler(error, lambda request, exc: outage.outage_response(request))
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})

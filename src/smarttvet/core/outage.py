@@ -62,7 +62,7 @@ def _language(request) -> str:
 
 def outage_response(request) -> HttpResponse:
     """The 503 answer, in the language of the page that was asked for."""
-    with translation.override(_language(request)):
+    with translation.override(_language(request)):  # noqa: SIM117
         message = gettext("The service is temporarily unavailable: the database cannot be reached. "
                           "Nothing you sent was lost or half-saved. Please try again in a minute.")
         if request.path_info.startswith("/api/"):

@@ -15,6 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from smarttvet.accounts.scoping import ScopePaths
 from smarttvet.core.i18n import pick
 
+DOCUMENT_ORDER = ["@context", "id", "type", "name", "description", "issuer", "validFrom", "validUntil", "awardedDate",
+                  "credentialSubject", "credentialStatus", "proof"]
+PROOF_ORDER = ["type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "@context", "proofValue"]
+
+
+def _ordered(document: dict) -> dict:
+    def order(value: dict, first: list[str]) -> dict:
+        return {**{k: value[k] for k in first if k in value}, **{k: v for k, v in value.items() if k not in first}}
+
+    result = order(document, DOCUMENT_ORDER)
+    if isinstance(result.get("proof"), dict):
+        result["proof"] = order(result["proof"], PROOF_ORDER)
+    return result
+
 
 class IssuedCredential(models.Model):
     """One credential the platform signed: the signed JSON document exactly as handed out, the key that signed it,
@@ -84,8 +98,9 @@ class IssuedCredential(models.Model):
         return subject_name(self.document)
 
     def json_bytes(self) -> bytes:
-        """The downloadable credential: UTF-8 JSON (the signature covers its content, not its layout)."""
-        return (json.dumps(self.document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        """The downloadable credential: UTF-8 JSON, its main fields first (PostgreSQL's jsonb keeps no key order;
+        the signature covers the content, not the layout)."""
+        return (json.dumps(_ordered(self.document), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def file_name(self, extension: str = "json") -> str:
         return f"credential-{self.public_id}.{extension}"

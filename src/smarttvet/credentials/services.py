@@ -143,3 +143,23 @@ def revoke(credential: IssuedCredential, *, reason: str, actor=None) -> IssuedCr
                      changes={"revoked_at": [None, locked.revoked_at.isoformat()], "revocation_reason": [None, reason]})
     credential.revoked_at, credential.revocation_reason = locked.revoked_at, locked.revocation_reason
     return credential
+
+
+def rotate_key(*, actor=None) -> tuple[keys.KeyRecord, keys.KeyRecord | None]:
+    """A new current signing key (the previous one is retired and stays trusted), audited."""
+    new, old = keys.rotate()
+    audit.record(actor=actor if getattr(actor, "is_authenticated", False) else CLI_ACTOR,
+                 action=AuditEntry.Action.UPDATE, target_type="credentials.signingkey", target_label=new.id,
+                 changes={"rotated": [old.id if old else None, new.id]})
+    return new, old
+
+
+def compromise_key(key_id: str, *, reason: str, actor=None) -> tuple[keys.KeyRecord, keys.KeyRecord | None]:
+    """Mark a signing key compromised (its credentials fail from now on), audited. Raises keys.UnknownKey or
+    ValueError (already compromised)."""
+    record, new = keys.mark_compromised(key_id, reason)
+    audit.record(actor=actor if getattr(actor, "is_authenticated", False) else CLI_ACTOR,
+                 action=AuditEntry.Action.UPDATE, target_type="credentials.signingkey", target_label=record.id,
+                 changes={"status": [None, keys.COMPROMISED], "reason": [None, reason],
+                          "new_current": new.id if new else None})
+    return record, new

@@ -65,6 +65,26 @@ class Verification:
         }
 
 
+class _Duplicate(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _Duplicate(key)
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (Python's parser accepts them by default).
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
+
+
 def parse(document: bytes | str | dict) -> dict:
     """The credential as a JSON object, or BadInput naming what is wrong."""
     if isinstance(document, dict):
@@ -84,7 +104,10 @@ def parse(document: bytes | str | dict) -> dict:
     if not document.strip():
         raise BadInput(_("The input is empty: paste or upload a credential (a JSON file)."))
     try:
-        value = json.loads(document)
+        value = json.loads(document, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
+    except _Duplicate as exc:
+        raise BadInput(_("The JSON repeats the key “%(key)s” in one object: a credential must not be ambiguous.")
+                       % {"key": exc.key}) from None
     except json.JSONDecodeError as exc:
         raise BadInput(_("The input is not valid JSON: %(error)s at line %(line)d, column %(column)d.")
                        % {"error": exc.msg, "line": exc.lineno, "column": exc.colno}) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 MANAGEMENT_POSITIONS = ("director", "deputy")
@@ -23,9 +24,10 @@ def _portfolio(teacher) -> dict:
     except ImportError:  # pragma: no cover - the portfolio app is optional here
         return {}
     try:
-        rows = list(Record.objects.filter(teacher=teacher, status="verified", superseded_at__isnull=True)
-                    .order_by("-verified_at").values("kind", "code", "verified_at", "start_date"))
-    except Exception:  # noqa: BLE001 - a portfolio without its tables yet must not stop an application
+        with transaction.atomic():  # a savepoint: a failed query must not break the caller's transaction
+            rows = list(Record.objects.filter(teacher=teacher, status="verified", superseded_at__isnull=True)
+                        .order_by("-verified_at").values("kind", "code", "verified_at", "start_date"))
+    except DatabaseError:  # a portfolio without its tables yet must not stop an application
         return {}
     found: dict = {}
     if rows and rows[0]["verified_at"]:

@@ -148,6 +148,7 @@ def compute_many(requests: Iterable[tuple[str, Owner, int]]) -> dict[tuple[str, 
         owners.add(owner)
         years.add(year)
     result: dict[tuple[str, Owner, int], float] = {}
+    version = core_cache.data_version() if by_key else ""
     for key, (owners, years) in by_key.items():
         measure = MEASURES.get(key)
         if measure is None:
@@ -156,7 +157,8 @@ def compute_many(requests: Iterable[tuple[str, Owner, int]]) -> dict[tuple[str, 
         # every audited write (imports, plan edits, the demo) changes (see smarttvet.core.cache).
         parts = (key, sorted((o.level, o.id or 0) for o in owners), sorted(years))
         values = core_cache.cached("plan-measure", parts,
-                                   lambda measure=measure, owners=owners, years=years: measure.values(owners, years))
+                                   lambda measure=measure, owners=owners, years=years: measure.values(owners, years),
+                                   version=version)
         for (owner, year), value in values.items():
             result[(key, owner, year)] = value
     return result

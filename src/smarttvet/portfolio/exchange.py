@@ -62,6 +62,40 @@ def import_payload(*, actor, teacher, payload) -> list[Record]:
     return services.import_records(actor=actor, teacher=teacher, records=list(latest.values()))
 
 
+FORMAT_DOC = """
+## Teacher portfolio (JSON)
+
+`GET /api/v1/portfolio/teachers/{id}/export` (and *JSON export* on the portfolio page) writes, and
+`POST /api/v1/portfolio/teachers/{id}/import` reads, one JSON object (UTF-8). Authentication: a signed-in session
+or a personal token, `Authorization: Bearer stv_…`, acting with its user's scope (an organisation's token reaches
+its own teachers only).
+
+| key | meaning |
+|---|---|
+| `format`, `format_version` | `"smarttvet.portfolio"`, `1` |
+| `exported_at` | ISO 8601 time of the export |
+| `teacher` | `id` (the teacher's primary key), `full_name`, `position`, `category` (HR record), `organization` {`id`, `bin`} |
+| `records` | every version of every record: `lineage` (UUID shared by the versions of one record), `version`, `kind`, `status` (`draft`, `submitted`, `verified`, `returned`), `in_force` (the verified version that counts), `title`, `code`, `start_date`, `end_date` (YYYY-MM-DD), `hours`, `related_teacher` (a teacher id, mentoring), `details` (the kind's other fields), `verified_at`, `comment`, `evidence` [{`name`, `content_type`, `size`, `sha256`}] (the files themselves are not exported) |
+
+**Import** takes the same object (or just `{"records": [...]}`); of the keys of a record it reads `lineage`, `kind`,
+`title`, `code`, `start_date`, `end_date`, `hours`, `related_teacher` and `details` (status, versions and evidence
+are ignored; of several versions of one `lineage` the last one in force). Every record is validated against its
+kind first; on any error nothing is written and the answer is 422 with `errors` keyed `records[i].field`. Records
+arrive as **drafts** that need verification. A record with the `lineage` of an existing record of the same teacher
+becomes its next version (a draft that is still editable is updated in place; an identical record changes nothing);
+a `lineage` of another teacher's record, or of a record waiting for verification, is refused. Importing an export
+again changes nothing.
+
+Kinds and their fields (`title`, `code`, `start_date`, `end_date`, `hours` are top-level keys, the others go in
+`details`; `bool` takes true/false, `date` YYYY-MM-DD):
+
+"""
+
+
+def format_doc() -> str:
+    return FORMAT_DOC + kinds_table() + "\n"
+
+
 def kinds_table() -> str:
     """The record kinds and their fields as markdown (for the data-formats page)."""
     lines = []
@@ -69,5 +103,8 @@ def kinds_table() -> str:
         fields = ", ".join(f"`{f.name}`{'*' if f.required else ''} ({f.type}"
                            + (": " + "/".join(c for c, _l in f.choices) if f.choices else "") + ")"
                            for f in kind.fields)
-        lines.append(f"| `{key}` | {kind.label} | {fields} |")
+        from django.utils import translation
+
+        with translation.override("en"):
+            lines.append(f"| `{key}` | {kind.label} | {fields} |")
     return "\n".join(["| kind | record | fields (* required) |", "|---|---|---|", *lines])

@@ -52,12 +52,12 @@ def build() -> str:
     from smarttvet.kpi.models import Scorecard
     from smarttvet.rating.models import RatingRun
 
-    kpi_set = services.kpi_set_load(actor=ACTOR)
     years = sorted(set(RatingRun.objects.filter(status=RatingRun.Status.PUBLISHED,
-                                                methodology__code=kpi_set.methodology_code)
+                                                methodology__code=services.default_spec()["methodology"])
                        .values_list("year", flat=True)))
     if not years:
-        return "no published rating run: nothing to do"
+        return "no published rating run: nothing to do"  # and nothing written, not even the KPI set
+    kpi_set = services.kpi_set_load(actor=ACTOR)
     ministry, region = _user("ministry") or ACTOR, _user("region")
     region_id = region.role_assignments.filter(role="region").values_list("region_id", flat=True).first() \
         if region else None

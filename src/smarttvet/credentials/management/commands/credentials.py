@@ -86,7 +86,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Directory: {keys.key_dir()}")
 
     def _rotate_key(self, **options):
-        new, old = keys.rotate()
+        new, old = services.rotate_key(actor=None)
         self.stdout.write(f"New current key: {new.id}")
         if old:
             self.stdout.write(f"Retired (still trusted for the credentials it signed): {old.id}")
@@ -95,7 +95,7 @@ class Command(BaseCommand):
         if not reason.strip():
             raise _fail("--reason must not be empty")
         try:
-            record, new = keys.mark_compromised(key.strip(), reason.strip())
+            record, new = services.compromise_key(key.strip(), reason=reason.strip(), actor=None)
         except keys.UnknownKey:
             raise _fail(f"{key!r} is not one of the platform's keys (see 'smarttvet credentials keys')") from None
         except ValueError as exc:
