@@ -48,6 +48,17 @@ def test_each_role_sees_its_candidates(pipeline, client_as):
         assert body["count"] == len(ids)
 
 
+def test_an_assessor_sees_assigned_candidates_without_their_standing(pipeline, client_as):
+    p = pipeline
+    services.assign(actor="test", stage=p.testing, application=p.almaty, assessor=p.free)
+    type(p.almaty).objects.filter(pk=p.almaty.pk).update(total_score=71.5, rank=3)
+    [seen] = client_as(p.free.user).get("/api/v1/leadership/cohorts/test-2025/candidates").json()["items"]
+    assert (seen["id"], seen["status"], seen["total_score"], seen["rank"]) == (p.almaty.pk, "", None, None)
+    committee = client_as(p.committee).get("/api/v1/leadership/cohorts/test-2025/candidates?page_size=50").json()
+    [full] = [c for c in committee["items"] if c["id"] == p.almaty.pk]
+    assert (full["total_score"], full["rank"]) == (71.5, 3) and full["status"]
+
+
 def test_the_funnel_counts_every_stage_within_the_scope(pipeline, client_as):
     body = client_as(pipeline.committee).get("/api/v1/leadership/cohorts/test-2025/funnel").json()
     rows = {r["stage"]: r for r in body["rows"]}

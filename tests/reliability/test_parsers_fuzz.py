@@ -96,8 +96,8 @@ def table_files(draw, columns: list[str], suffixes=(".csv", ".xlsx")):
         else:
             _write_xlsx(path, header, rows)
         content = path.read_bytes()
-    if shape == "damaged":
-        position = draw(st.integers(0, max(len(content) - 1, 0)))
+    if shape == "damaged":  # positions relative to the length: an XLSX's length varies with its timestamps
+        position = int(draw(st.floats(0, 1)) * max(len(content) - 1, 0))
         content = content[:position] + draw(st.binary(max_size=64)) + content[position + draw(st.integers(0, 64)):]
     return "input" + suffix, content
 
@@ -169,7 +169,7 @@ def parquet_files(draw, columns: list[str]):
         pq.write_table(pa.table(arrays), path)
         content = path.read_bytes()
     if draw(st.booleans()) and len(content) > 16:  # damaged inside, the PAR1 markers kept
-        position = draw(st.integers(4, len(content) - 5))
+        position = 4 + int(draw(st.floats(0, 1)) * (len(content) - 9))
         junk = draw(st.binary(min_size=1, max_size=32))
         content = content[:position] + junk + content[position + len(junk):]
         content = content[:4] + content[4:-4] + content[-4:]

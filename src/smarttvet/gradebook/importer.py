@@ -191,6 +191,15 @@ def validate(path: Path, *, dataset: str = "", year: int | None = None, sample: 
     """Read and check everything; the connection holds table ``checked`` (typed rows with ``reason``)."""
     files = _files(path)
     con = con or duckdb.connect()
+    try:
+        return _validate(path, files, con, dataset=dataset, year=year, sample=sample)
+    except duckdb.Error as exc:  # a damaged Parquet file or an unreadable CSV: say so, never a stack trace
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path.name}: the file cannot be read ({reason})") from None
+
+
+def _validate(path: Path, files: list[Path], con: duckdb.DuckDBPyConnection, *, dataset: str, year: int | None,
+              sample: int) -> tuple[ImportReport, duckdb.DuckDBPyConnection]:
     relations = [_read(con, f) for f in files]
     columns = set(relations[0].columns)
     for file, rel in zip(files, relations, strict=True):

@@ -11,6 +11,7 @@ assigned to the caller or of the assessor's own organisation; nothing is written
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, FloatField, IntegerField, Value
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
@@ -71,10 +72,10 @@ class CandidateOut(Schema):
     kind: str
     region: str = Field(description="the region's KATO code")
     organization_id: int | None
-    status: str
+    status: str = Field(alias="shown_status", description="empty for an assessor")
     stages_reached: int
-    total_score: float | None
-    rank: int | None
+    total_score: float | None = Field(alias="shown_total", description="none for an assessor")
+    rank: int | None = Field(alias="shown_rank", description="none for an assessor")
 
     @staticmethod
     def resolve_region(obj) -> str:
@@ -177,7 +178,11 @@ def cohort_candidates(request, code: str, filters: Query[CandidateFilterIn]):
     cohort = selectors.cohort_get(code)
     qs = selectors.candidate_list(request.user, cohort, selectors.CandidateFilters(
         status=filters.status, stage=filters.stage, q=filters.q))
-    return qs
+    if selectors.limited_to_assignments(request.user):
+        # An assessor sees the candidates given to them, not their standing: no status, total or rank.
+        return qs.annotate(shown_status=Value(""), shown_total=Value(None, output_field=FloatField()),
+                           shown_rank=Value(None, output_field=IntegerField()))
+    return qs.annotate(shown_status=F("status"), shown_total=F("total_score"), shown_rank=F("rank"))
 
 
 @router.get("/assignments", response=list[AssignmentOut], auth=django_auth,

@@ -340,8 +340,11 @@ def parse(data: Any, source: str = "plan file") -> PlanSeed:
     if not goals:
         raise r.error("goals", "the plan has no goals")
     description = r.texts(raw["description"], "description") if raw.get("description") is not None else None
+    version = raw.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise r.error("version", f"{version!r} is not a positive whole number")
     return PlanSeed(
-        source=source, version=int(raw.get("version", 1)), code=code, level=level, region=region,
+        source=source, version=version, code=code, level=level, region=region,
         start_year=start_year, end_year=end_year, status=status, title=title, description=description,
         approval_body=str(raw.get("approval_body") or "")[:300], approved_on=r.date(raw.get("approved_on"),
                                                                                     "approved_on"),

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import get_language
 
 from smarttvet.accounts.scoping import get_visible_or_404, visible
+from smarttvet.core.cache import cached
 from smarttvet.rating.models import MethodologyVersion, RatingResult, RatingRun
 from smarttvet.registry.selectors import region_by_code
 
@@ -129,9 +130,15 @@ def league_counts_by_region(run: RatingRun) -> dict[int, dict[str | None, int]]:
 
 
 def league_group_medians(run: RatingRun, league: str | None) -> dict[str, float | None]:
-    """Median group (pillar) scores of the organisations in ``league`` (one query)."""
+    """Median group (pillar) scores of the organisations in ``league`` (one query, then cached: a run's stored
+    results never change, so the run's id is the whole cache version)."""
     if not league:
         return {}
+    return cached("league-medians", (run.pk, league), lambda: _league_group_medians(run, league),
+                  version=f"run{run.pk}")
+
+
+def _league_group_medians(run: RatingRun, league: str) -> dict[str, float | None]:
     values: dict[str, list[float]] = {}
     for groups in RatingResult.objects.filter(run=run, league=league).values_list("groups", flat=True):
         for code, value in (groups or {}).items():
