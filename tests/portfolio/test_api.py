@@ -131,3 +131,18 @@ def test_admin_command_makes_a_token_and_refuses_bad_input(world, capsys):
 def test_export_format_is_documented():
     table = exchange.kinds_table()
     assert "`certification`" in table and "`new_format`" in table
+
+
+def test_tokens_page_makes_a_token_shown_once_and_revokes_it(world, client_as):
+    from django.urls import reverse
+
+    client = client_as(world.users["teacher"])
+    page = client.post(reverse("portfolio:tokens"), {"name": "School system"})
+    secret = page.context["made"].secret
+    assert secret in page.content.decode() and tokens.user_for(secret) == world.users["teacher"]
+    again = client.get(reverse("portfolio:tokens")).content.decode()
+    assert secret not in again and secret[:10] in again
+    bad = client.post(reverse("portfolio:tokens"), {"name": ""}, follow=True)
+    assert "Name the token" in bad.content.decode() and ApiToken.objects.count() == 1
+    client.post(reverse("portfolio:tokens"), {"revoke": ApiToken.objects.get().pk})
+    assert tokens.user_for(secret) is None

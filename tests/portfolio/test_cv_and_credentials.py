@@ -73,6 +73,11 @@ def test_issue_then_verify_tamper_and_revoke(world, portfolio, tmp_path):
     facts = json.dumps(document, ensure_ascii=False)
     assert "Teacher digital portfolio" in facts and "72" in facts  # PD hours from the verified course
     assert "VALID" in run("verify", out)
+    from django.test import Client
+
+    credential = IssuedCredential.objects.get(teacher=portfolio, kind="portfolio_summary")
+    public = Client().get(credential.get_absolute_url())  # anybody, no login
+    assert public.status_code == 200 and portfolio.full_name in public.content.decode()
     # one character changed
     raw = out.read_text()
     tampered = tmp_path / "tampered.json"
@@ -82,7 +87,6 @@ def test_issue_then_verify_tamper_and_revoke(world, portfolio, tmp_path):
         run("verify", tampered)
     assert caught.value.returncode == 1
     # revoked
-    credential = IssuedCredential.objects.get(teacher=portfolio, kind="portfolio_summary")
     services.revoke(credential, reason="Issued by mistake")
     stdout = io.StringIO()
     with pytest.raises(CommandError) as caught:

@@ -34,8 +34,17 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
+            # Django logs a 5xx after the middleware has finished: the request still carries its id.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or request_id_var.get()
         return True
+
+
+def _safe_extra(key: str, value):
+    """Django's records carry the request object, whose text shows the query string: keep method + path."""
+    if key == "request" and hasattr(value, "method") and hasattr(value, "path"):
+        return f"{value.method} {safe_path(value)}"
+    return value
 
 
 class JsonFormatter(_JsonFormatter):
@@ -44,6 +53,11 @@ class JsonFormatter(_JsonFormatter):
     def __init__(self, **kwargs):
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger", "asctime": "timestamp"})
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s", **kwargs)
+
+    def add_fields(self, log_record, record, message_dict):
+        super().add_fields(log_record, record, message_dict)
+        if "request" in log_record:
+            log_record["request"] = _safe_extra("request", log_record["request"])
 
     def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
         return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
@@ -62,7 +76,7 @@ class TextFormatter(logging.Formatter):
         line = super().format(record)
         extras = {k: v for k, v in record.__dict__.items() if k not in self._STANDARD}
         if extras:
-            line += " " + " ".join(f"{k}={v}" for k, v in extras.items())
+            line += " " + " ".join(f"{k}={_safe_extra(k, v)}" for k, v in extras.items())
         return line
 
 

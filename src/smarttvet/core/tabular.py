@@ -282,6 +282,7 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[list[str], Iterator[tuple[in
 
 MAX_XLSX_UNPACKED = 2 * 1024**3
 MAX_XLSX_RATIO = 150
+MAX_XLSX_ENTRIES = 10_000  # a workbook has a few dozen parts; thousands of entries is an attack on the reader
 
 
 def check_xlsx_container(path: Path) -> None:
@@ -291,10 +292,14 @@ def check_xlsx_container(path: Path) -> None:
             raise TabularError(f"{path.name}: not a readable XLSX workbook (the content is not an XLSX file)")
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            packed = sum(info.compress_size for info in archive.infolist()) or 1
+            entries = archive.infolist()
+            unpacked = sum(info.file_size for info in entries)
+            packed = sum(info.compress_size for info in entries) or 1
     except zipfile.BadZipFile as exc:
         raise TabularError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    if len(entries) > MAX_XLSX_ENTRIES:
+        raise TabularError(f"{path.name}: refused: the workbook holds {len(entries):,} parts (at most "
+                           f"{MAX_XLSX_ENTRIES:,}); it is not a spreadsheet export")
     if unpacked > MAX_XLSX_UNPACKED or (unpacked > 50 * 1024**2 and unpacked / packed > MAX_XLSX_RATIO):
         raise TabularError(
             f"{path.name}: refused: it unpacks to {unpacked / 1024**2:.0f} MiB from {packed / 1024**2:.1f} MiB, "

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from smarttvet.core.metrics import track_job
 from smarttvet.core.specs import KINDS, spec_for
 from smarttvet.core.tabular import TabularError, run_import
 
@@ -33,10 +34,11 @@ class Command(BaseCommand):
         spec = spec_for(kind)
         rejected = rejected or file.with_name(f"{file.stem}.rejected.csv")
         try:
-            report = run_import(
-                spec, file, skip_invalid=skip_invalid, rejected_path=rejected,
-                progress=not options["no_progress"],
-            )
+            with track_job(f"import_{spec.kind}"):  # duration and outcome on /metrics (smarttvet.core.metrics)
+                report = run_import(
+                    spec, file, skip_invalid=skip_invalid, rejected_path=rejected,
+                    progress=not options["no_progress"],
+                )
         except TabularError as exc:
             raise CommandError(str(exc), returncode=2) from None
         for error in report.errors[:SHOWN_ERRORS]:

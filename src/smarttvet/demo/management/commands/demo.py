@@ -11,6 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from smarttvet.core.metrics import track_job
 from smarttvet.demo import generator
 from smarttvet.demo.generator import scales
 
@@ -75,7 +76,8 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         try:
-            counts = generator.generate(scale=scale, seed=seed_value, progress=not no_progress, force=force)
+            with track_job("demo_generate"):  # duration and outcome on /metrics (smarttvet.core.metrics)
+                counts = generator.generate(scale=scale, seed=seed_value, progress=not no_progress, force=force)
         except generator.RealDataError as exc:
             raise CommandError(str(exc), returncode=2) from None
         seconds = time.monotonic() - started
@@ -106,7 +108,8 @@ class Command(BaseCommand):
         if not 0 <= seed < 2**63:
             raise CommandError(f"--seed: must be a non-negative integer below 2**63, got {seed}", returncode=2)
         try:
-            result = gradebook.generate(rows=row_count, seed=seed, years=year_list, progress=progress)
+            with track_job("demo_gradebook"):
+                result = gradebook.generate(rows=row_count, seed=seed, years=year_list, progress=progress)
         except gradebook.NoDemoError as exc:
             raise CommandError(str(exc), returncode=2) from None
         self.stdout.write(

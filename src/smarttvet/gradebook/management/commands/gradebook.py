@@ -71,4 +71,7 @@ class Command(BaseCommand):
             from smarttvet.gradebook.commands import run_analyse as run
         else:
             from smarttvet.gradebook.monitoring_cli import run_lowest as run
-        run(options, stdout=self.stdout)
+        from smarttvet.core.metrics import track_job
+
+        with track_job(f"gradebook_{subcommand.replace('-', '_')}"):  # duration and outcome on /metrics
+            run(options, stdout=self.stdout)
