@@ -15,7 +15,7 @@ export SMARTTVET_DATA_DIR ?= $(CURDIR)/var
 # These targets are for a developer's machine and CI; production runs the commands with its own settings.
 export SMARTTVET_DEBUG ?= 1
 
-.PHONY: demo test install static messages migrate lint bench serve clean test-sqlite test-postgres
+.PHONY: demo test install static messages migrate lint bench serve clean test-sqlite test-postgres load
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 2; }
@@ -83,6 +83,17 @@ test-sqlite:
 
 test-postgres:
 	scripts/with-postgres.sh $(BIN)/pytest -q
+
+# Load test: gunicorn on a PostgreSQL cluster kept in $(LOAD_DIR) with the $(LOAD_SCALE) demo (built once; about
+# 3 minutes for national), locust at rising concurrency; prints throughput and p50/p95/p99 per scenario.
+LOAD_SCALE ?= national
+LOAD_USERS ?= 10,25,50,100
+LOAD_DURATION ?= 60
+LOAD_DIR ?= /tmp/smarttvet-load
+load: install static messages
+	$(BIN)/pip install --quiet -e ".[load]"
+	$(BIN)/python loadtest/run.py --scale $(LOAD_SCALE) --seed $(SEED) --users $(LOAD_USERS) \
+	  --duration $(LOAD_DURATION) --home $(LOAD_DIR)
 
 bench: install static messages
 	$(BIN)/python benchmarks/run.py

@@ -53,10 +53,10 @@ def _ids(host: str, path: str, params: dict) -> list[int]:
 
     ids, page = [], 1
     while True:
-        items = requests.get(f"{host}{path}", params={**params, "page": page, "page_size": 500},
-                             timeout=120).json()["items"]
+        body = requests.get(f"{host}{path}", params={**params, "page": page, "page_size": 500}, timeout=120).json()
+        items = body["items"]
         ids.extend(item["organization"]["id"] if "organization" in item else item["id"] for item in items)
-        if len(items) < 500:
+        if not items or len(ids) >= body["count"]:
             return ids
         page += 1
 

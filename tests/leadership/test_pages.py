@@ -95,7 +95,7 @@ def test_the_committee_clears_a_review_and_decides(pipeline, client_as):
     client = client_as(p.committee)
     assert "Spreads waiting for review" in client.get(url("cohorts/test-2025/")).content.decode()
     client.post(url(f"results/{result.pk}/review/"), {"note": "Checked."})
-    client.post(url("cohorts/test-2025/stages/testing/decide/"))
+    client.post(url("cohorts/test-2025/stages/testing/decide/"), {"confirm": "1"})
     result.refresh_from_db()
     assert result.outcome == "passed"
 

@@ -10,9 +10,8 @@ from django.db import OperationalError
 from smarttvet.core import health
 
 
-def test_health_is_200_without_touching_the_database(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = client.get("/health/")
+def test_health_is_200_without_touching_the_database(client):
+    response = client.get("/health/")  # no django_db mark: any database access would raise
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert "no-store" in response["Cache-Control"]

@@ -145,3 +145,10 @@ def test_the_portfolio_page_runs_a_constant_number_of_queries(world, client_as, 
         response = client.get(url)
     assert "Course 14" in response.content.decode()
     assert len(few.captured_queries) <= 16
+
+
+def test_the_back_link_after_a_decision_stays_on_the_site(world, verifier, client_as):
+    r = record(world.teacher_a, status="submitted")
+    response = client_as(verifier).post(reverse("portfolio:record_action", args=[r.pk]),
+                                        {"action": "verify", "next": "//evil.example/steal"})
+    assert response.status_code == 302 and "evil" not in response.url

@@ -147,7 +147,7 @@ def resolve_params(route: Route) -> list[Param]:
             base = re.sub(r"_(id|pk)$", "", name)
             if base in ("pk", "id") or base not in index:
                 if base not in ("pk", "id"):
-                    value_field = base  # <str:kato> after regions/: the region's kato
+                    value_field = name  # <str:kato> after regions/: the region's kato
                 base = _singular(previous)
             candidates = sorted(index.get(base, []), key=lambda qm: (qm[0], qm[1]._meta.app_label != route.app))
             if candidates:
@@ -232,6 +232,28 @@ def fill(route: Route, params: list[Param], user) -> Filled | None:
     for param in params:
         url = re.sub(rf"<(?:[^>:]+:)?{param.name}>", values[param.name], url)
     return Filled(url="/" + url, denied=denied, objects=objects)
+
+
+def fill_inside(route: Route, user) -> str | None:
+    """The URL with its parameters set to records ``user`` may read (the first of each); None if there are none."""
+    from smarttvet.accounts.scoping import visible
+
+    url = "/" + route.path
+    for param in resolve_params(route):
+        if param.model is None:
+            if param.field == "pk":
+                return None
+            value = param.field
+        else:
+            qs = param.model._default_manager.all()
+            if hasattr(param.model, "scope"):
+                qs = visible(user, qs)
+            obj = qs.order_by("pk").first()
+            if obj is None:
+                return None
+            value = str(getattr(obj, param.field))
+        url = re.sub(rf"<(?:[^>:]+:)?{param.name}>", value, url)
+    return url
 
 
 # ------------------------------------------------------------------------------------------------ forms

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
@@ -22,6 +23,7 @@ ERRORS = {
     401: "Not logged in",
     403: "Not allowed for the caller's role or scope",
     404: "Not found, or outside the caller's scope",
+    413: "The request body is too large",
     422: "Invalid input: the body names each problem",
     503: "The database is temporarily unavailable; try again shortly",
 }
@@ -101,6 +103,15 @@ class PlatformAPI(NinjaAPI):
 
         for error in outage.OUTAGE_ERRORS:
             self.add_exception_handler(error, lambda request, exc: outage.outage_response(request))
+        self.add_exception_handler(RequestDataTooBig, self._too_large)
+
+    def _too_large(self, request, exc):
+        """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 with a message (ninja's default: a 500 under DEBUG)."""
+        from django.conf import settings
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return self.create_response(request, {"detail": f"The request body is too large (at most {limit} bytes)."},
+                                    status=413)
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
         if path_prefix is None:

@@ -108,7 +108,8 @@ class DatabaseOutageMiddleware:
             return outage_response(request)
         if response.status_code == 404 and request.path_info.startswith("/api/") \
                 and "json" not in response.get("Content-Type", ""):
-            return JsonResponse({"detail": "Not found."}, status=404)
+            response = JsonResponse({"detail": "Not found."}, status=404)
+            _secure_headers(response)
         return response
 
     def process_exception(self, request, exception):

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -262,9 +263,13 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[list[str], Iterator[tuple[in
             book = load_workbook(path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise TabularError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
-        sheet = book.worksheets[0]
-        all_rows = list(sheet.iter_rows(values_only=True))
-        book.close()
+        try:
+            all_rows = list(book.worksheets[0].iter_rows(values_only=True))
+        except (SyntaxError, zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError) as exc:
+            # the sheet's XML is damaged (ElementTree's ParseError is a SyntaxError) or its entry is corrupt
+            raise TabularError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+        finally:
+            book.close()
         if not all_rows:
             raise TabularError(f"{path.name}: the first sheet is empty; its first row must name the columns")
         header = [_cell_text(h, 0) for h in all_rows[0]]

@@ -15,6 +15,7 @@ from django.db.models import F, FloatField, IntegerField, Value
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
+from pydantic import model_validator
 
 from smarttvet.leadership import selectors, services
 from smarttvet.leadership.models import Assignment
@@ -225,16 +226,411 @@ class MatchOut(Schema):
 
 
 @router.get("/vacancies/match", response={200: list[MatchOut], 404: ErrorOut}, auth=django_auth,
-            summary="Reserve members ranked by fit for a director vacancy at an organisation, with reasons")
-def vacancy_match(request, organization: int, limit: int = 20):
+            summary="Reserve members ranked by fit for a director vacancy at an organisation on a date (default: "
+                    "today), with reasons")
+def vacancy_match(request, organization: int, limit: int = 20, on: dt.date | None = None):
     from smarttvet.leadership.views import reason_text
     from smarttvet.registry.models import Organization
 
     org = Organization.objects.filter(pk=organization).first()
     if org is None:
         return Status(404, {"detail": f"organization: no organisation {organization}", "code": "invalid"})
-    matches = selectors.match_vacancy(request.user, org, limit=max(1, min(limit, 200)))
+    matches = selectors.match_vacancy(request.user, org, on=on, limit=max(1, min(limit, 200)))
     return [{"reserve_entry": m.entry.pk, "candidate": m.entry.application.full_name,
              "region": m.entry.application.region.kato, "fit": m.fit, "parts": m.parts,
              "reasons": [reason_text(code, params) for code, params in m.reasons],
              "total_score": m.member.total_score, "valid_until": m.member.valid_until} for m in matches]
+
+
+# ------------------------------------------------------------------------------------------------ committee writes
+# Only the committee and the ministry: 403 for anybody else (before anything is looked up); 404 for an unknown
+# cohort, stage, result, appeal or reserve entry; 409 ``{"detail", "code"}`` when the state does not allow it (a
+# stage already open, nothing to decide, seats waiting for everyone, an appeal already decided, ...); 422
+# ``{"detail", "code", "field"}`` for refused input, naming the field. Nothing is written when refused.
+class TextIn(Schema):
+    """An input whose texts may not hold NUL characters (the database refuses them)."""
+
+    @model_validator(mode="after")
+    def _no_nul(self):
+        for name, value in self.__dict__.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{name}: NUL characters are not allowed")
+        return self
+
+
+class FieldErrorOut(Schema):
+    detail: str
+    code: str = ""
+    field: str = Field("", description="the input field that is wrong (empty: the request as a whole)")
+
+
+COMMITTEE_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: FieldErrorOut, 422: FieldErrorOut}
+
+
+def _forbidden():
+    return Status(403, {"detail": "Only the selection committee may do this.", "code": "forbidden"})
+
+
+def _refusal(error):
+    """A ValidationError (a SelectionError or a model's) as 409 (a state conflict) or 422 (input, by field)."""
+    from django.core.exceptions import ValidationError
+
+    refusal = getattr(error, "refusal", "invalid")
+    field = ""
+    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
+        field = next(iter(error.message_dict), "")
+        detail = "; ".join(m for problems in error.message_dict.values() for m in problems)
+    else:
+        detail = str(error)
+    status = REFUSAL_STATUS.get(refusal, 422)
+    return Status(status, {"detail": detail, "code": refusal, "field": "" if field == "__all__" else field})
+
+
+def _committee(request) -> bool:
+    from smarttvet.leadership import access
+
+    return access.may_manage(request.user)
+
+
+def _write(call):
+    """Run a service call: its result, or the refusal as a 403/409/422 answer."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return call()
+    except PermissionDenied as error:
+        return Status(403, {"detail": str(error) or "Forbidden.", "code": "forbidden"})
+    except ValidationError as error:
+        return _refusal(error)
+
+
+def _stage(code: str, stage_code: str):
+    cohort = selectors.cohort_get(code)
+    stage = selectors.stage_of(cohort, stage_code)
+    if stage is None:
+        from django.http import Http404
+
+        raise Http404("No such stage.")
+    return cohort, stage
+
+
+class StageIn(TextIn):
+    code: str = Field(..., max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
+    name_kk: str = Field("", max_length=300)
+    name_ru: str = Field("", max_length=300)
+    name_en: str = Field(..., min_length=1, max_length=300)
+    max_score: float = Field(..., ge=1, le=10000)
+    pass_mark: float = Field(..., ge=0, le=10000)
+    weight: float = Field(1, ge=0, le=100)
+    capacity: int | None = Field(None, ge=1, le=1_000_000,
+                                 description="seats; empty: everyone who passes the previous stage")
+    spread_threshold: float = Field(0.2, ge=0, le=1)
+    min_assessors: int = Field(2, ge=1, le=10)
+
+
+class CohortIn(TextIn):
+    programme: str = Field(..., description="the programme's code")
+    code: str = Field(..., max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")
+    year: int = Field(..., ge=2000, le=2100)
+    name_kk: str = Field(..., min_length=1, max_length=300)
+    name_ru: str = Field(..., min_length=1, max_length=300)
+    name_en: str = Field(..., min_length=1, max_length=300)
+    region: str = Field("", description="the region's KATO code; empty for a national cohort")
+    reserve_years: int = Field(3, ge=1, le=10)
+    stages: list[StageIn] | None = Field(None, max_length=20, description="in order; empty: the five default "
+                                                                          "stages")
+
+
+@router.post("/cohorts", response={201: CohortOut, **COMMITTEE_ERRORS}, auth=django_auth,
+             summary="Create a cohort with its stages (committee)")
+def create_cohort(request, payload: CohortIn):
+    from smarttvet.leadership.models import Programme
+
+    if not _committee(request):
+        return _forbidden()
+    programme = Programme.objects.filter(code=payload.programme).first()
+    if programme is None:
+        return Status(422, {"detail": f"programme: no programme with code {payload.programme!r}",
+                            "code": "invalid", "field": "programme"})
+    region = None
+    if payload.region:
+        region = region_by_code(payload.region)
+        if region is None:
+            return Status(422, {"detail": f"region: no region with code {payload.region!r}", "code": "invalid",
+                                "field": "region"})
+    stages = None
+    if payload.stages:
+        stages = [dict(s.dict(), order=i + 1, name_kk=s.name_kk or s.name_en, name_ru=s.name_ru or s.name_en)
+                  for i, s in enumerate(payload.stages)]
+    names = {"kk": payload.name_kk, "ru": payload.name_ru, "en": payload.name_en}
+    cohort = _write(lambda: services.cohort_create(
+        actor=request.user, programme=programme, code=payload.code, year=payload.year, names=names,
+        region=region, stages=stages, reserve_years=payload.reserve_years))
+    if isinstance(cohort, Status):
+        return cohort
+    return Status(201, _cohort(selectors.cohort_get(cohort.code)))
+
+
+class ScreenIn(Schema):
+    as_of: dt.date | None = Field(None, description="the date the rules are applied on (default: today)")
+
+
+class ScreenOut(Schema):
+    eligible: int
+    ineligible: int
+
+
+@router.post("/cohorts/{code}/screen", response={200: ScreenOut, **COMMITTEE_ERRORS}, auth=django_auth,
+             summary="Screen the cohort's new applications by its eligibility rules (committee)")
+def screen_cohort(request, code: str, payload: ScreenIn):
+    if not _committee(request):
+        return _forbidden()
+    cohort = selectors.cohort_get(code)
+    return _write(lambda: services.screen_cohort(actor=request.user, cohort=cohort, as_of=payload.as_of,
+                                                 require_pending=True))
+
+
+class DecisionPreviewOut(Schema):
+    stage: str
+    status: str
+    ready: int = Field(description="results with a complete score, not waiting for a review")
+    waiting: int = Field(description="undecided results waiting for scores or a review")
+    advance: int
+    drop: int
+    free_seats: int | None = Field(description="the next stage's free seats (none: no limit)")
+    blocked: str = Field(description="why the stage cannot be decided now (empty: it can)")
+
+
+@router.get("/cohorts/{code}/stages/{stage}/preview", response={200: DecisionPreviewOut, 403: ErrorOut},
+            auth=django_auth, summary="What deciding the stage now would do (committee; writes nothing)")
+def stage_preview(request, code: str, stage: str):
+    if not _committee(request):
+        return _forbidden()
+    _cohort_obj, found = _stage(code, stage)
+    plan = services.decision_plan(found)
+    return {"stage": found.code, "status": found.status, "ready": len(plan.ready), "waiting": plan.waiting,
+            "advance": plan.advance, "drop": plan.drop, "free_seats": plan.seats, "blocked": plan.blocked}
+
+
+class StageStatusOut(Schema):
+    stage: str
+    status: str
+
+
+@router.post("/cohorts/{code}/stages/{stage}/open", response={200: StageStatusOut, **COMMITTEE_ERRORS},
+             auth=django_auth, summary="Open a stage for scoring (committee; the previous stage first)")
+def open_stage(request, code: str, stage: str):
+    return _transition(request, code, stage, "open")
+
+
+@router.post("/cohorts/{code}/stages/{stage}/close", response={200: StageStatusOut, **COMMITTEE_ERRORS},
+             auth=django_auth, summary="Close a stage for scoring (committee)")
+def close_stage(request, code: str, stage: str):
+    return _transition(request, code, stage, "close")
+
+
+def _transition(request, code: str, stage_code: str, action: str):
+    if not _committee(request):
+        return _forbidden()
+    _cohort_obj, found = _stage(code, stage_code)
+    done = _write(lambda: services.stage_transition(actor=request.user, stage=found, action=action))
+    if isinstance(done, Status):
+        return done
+    return {"stage": done.code, "status": done.status}
+
+
+class DecideOut(Schema):
+    passed: int
+    dropped: int
+
+
+@router.post("/cohorts/{code}/stages/{stage}/decide", response={200: DecideOut, **COMMITTEE_ERRORS},
+             auth=django_auth, summary="Pass or drop the stage's assessed candidates at the pass mark and seats "
+                                       "(committee; 409 when nobody is ready or seats wait for everyone)")
+def decide_stage(request, code: str, stage: str):
+    if not _committee(request):
+        return _forbidden()
+    _cohort_obj, found = _stage(code, stage)
+    return _write(lambda: services.decide_stage(actor=request.user, stage=found, require_ready=True))
+
+
+class AssignIn(Schema):
+    assessors: list[int] = Field(default_factory=list, max_length=1000,
+                                 description="assessor ids; empty: every assessor")
+    per_candidate: int | None = Field(None, ge=1, le=10,
+                                      description="assessors per candidate (default: the stage's minimum)")
+
+
+class AssignOut(Schema):
+    assigned: int
+    candidates: int
+    short: int = Field(description="candidates left with too few assessors outside their organisation")
+
+
+@router.post("/cohorts/{code}/stages/{stage}/assign", response={200: AssignOut, **COMMITTEE_ERRORS},
+             auth=django_auth, summary="Assign assessors in turn to the stage's undecided candidates (committee; "
+                                       "never one of the candidate's own organisation)")
+def assign_stage(request, code: str, stage: str, payload: AssignIn):
+    from smarttvet.leadership.models import Assessor
+
+    if not _committee(request):
+        return _forbidden()
+    _cohort_obj, found = _stage(code, stage)
+    chosen = None
+    if payload.assessors:
+        chosen = list(Assessor.objects.filter(pk__in=payload.assessors))
+        missing = sorted(set(payload.assessors) - {a.pk for a in chosen})
+        if missing:
+            return Status(422, {"detail": f"assessors: no assessor {missing[0]}", "code": "invalid",
+                                "field": "assessors"})
+    return _write(lambda: services.assign_round_robin(actor=request.user, stage=found, assessors=chosen,
+                                                      per_candidate=payload.per_candidate))
+
+
+class ReviewIn(TextIn):
+    note: str = Field(..., description="why the mean stands")
+
+
+class ResultOut(Schema):
+    id: int
+    stage: str
+    outcome: str
+    score: float | None
+    flagged: bool
+    review_cleared: bool
+
+
+@router.post("/results/{result_id}/review", response={200: ResultOut, **COMMITTEE_ERRORS}, auth=django_auth,
+             summary="Keep the mean of a result flagged for its spread (committee)")
+def clear_review(request, result_id: int, payload: ReviewIn):
+    from django.shortcuts import get_object_or_404
+
+    from smarttvet.leadership.models import StageResult
+
+    if not _committee(request):
+        return _forbidden()
+    result = get_object_or_404(StageResult.objects.select_related("stage", "application"), pk=result_id)
+    done = _write(lambda: services.review_clear(actor=request.user, result=result, note=payload.note))
+    if isinstance(done, Status):
+        return done
+    return {"id": done.pk, "stage": done.stage.code, "outcome": done.outcome, "score": done.score,
+            "flagged": done.flagged, "review_cleared": done.review_cleared}
+
+
+class AppealDecisionIn(TextIn):
+    decision: str = Field(..., description="upheld (the stage is reopened for the candidate) or rejected")
+    note: str = Field(..., description="the reasons for the decision")
+
+
+class AppealOut(Schema):
+    id: int
+    decision: str
+    decided_on: dt.date | None
+
+
+@router.post("/appeals/{appeal_id}/decide", response={200: AppealOut, **COMMITTEE_ERRORS}, auth=django_auth,
+             summary="Uphold or reject a pending appeal (committee)")
+def decide_appeal(request, appeal_id: int, payload: AppealDecisionIn):
+    from django.shortcuts import get_object_or_404
+
+    from smarttvet.leadership.models import Appeal
+
+    if not _committee(request):
+        return _forbidden()
+    appeal = get_object_or_404(Appeal.objects.select_related("result", "result__application"), pk=appeal_id)
+    done = _write(lambda: services.appeal_decide(actor=request.user, appeal=appeal, decision=payload.decision,
+                                                 note=payload.note))
+    if isinstance(done, Status):
+        return done
+    return {"id": done.pk, "decision": done.decision, "decided_on": done.decided_on}
+
+
+class ReserveIn(Schema):
+    valid_from: dt.date = Field(..., description="the reserve's validity starts on this day")
+
+
+class ReserveOut(Schema):
+    entered: int
+
+
+@router.post("/cohorts/{code}/reserve", response={201: ReserveOut, **COMMITTEE_ERRORS}, auth=django_auth,
+             summary="Enter the candidates who passed every stage in the reserve, ranked (committee; 409 when "
+                     "nobody waits)")
+def build_reserve(request, code: str, payload: ReserveIn):
+    if not _committee(request):
+        return _forbidden()
+    cohort = selectors.cohort_get(code)
+    done = _write(lambda: services.reserve_build(actor=request.user, cohort=cohort, valid_from=payload.valid_from,
+                                                 require_new=True))
+    if isinstance(done, Status):
+        return done
+    return Status(201, {"entered": done})
+
+
+class RankedOut(Schema):
+    place: int
+    candidate_id: int
+    candidate: str
+    region: str
+    total_score: float
+    reserve_entry: int | None
+    reserve_status: str | None
+
+
+@router.get("/cohorts/{code}/ranking", response={200: list[RankedOut], 403: ErrorOut}, auth=django_auth,
+            summary="The final ranked list: the candidates who passed every stage by their weighted total "
+                    "(committee)")
+def cohort_ranking(request, code: str):
+    if not _committee(request):
+        return _forbidden()
+    return [{"place": r.place, "candidate_id": r.application.pk, "candidate": r.application.full_name,
+             "region": r.application.region.kato, "total_score": r.total,
+             "reserve_entry": r.entry.pk if r.entry else None, "reserve_status": r.entry.status if r.entry else None}
+            for r in selectors.ranked_list(selectors.cohort_get(code))]
+
+
+class AppointmentIn(TextIn):
+    reserve_entry: int
+    organization: int = Field(..., description="the organisation's id")
+    position: str = Field(..., description="director or deputy")
+    appointed_on: dt.date
+    route: str = Field(..., description="competition or outside (appointed outside a competition)")
+
+
+class AppointmentOut(Schema):
+    id: int
+    reserve_entry: int
+    organization: int
+    position: str
+    appointed_on: dt.date
+    route: str
+
+
+@router.post("/appointments", response={201: AppointmentOut, **COMMITTEE_ERRORS}, auth=django_auth,
+             summary="Record the appointment of a reserve member (committee)")
+def record_appointment(request, payload: AppointmentIn):
+    from smarttvet.leadership.models import Appointment, ReserveEntry
+    from smarttvet.registry.models import Organization
+
+    if not _committee(request):
+        return _forbidden()
+    entry = ReserveEntry.objects.select_related("application").filter(pk=payload.reserve_entry).first()
+    if entry is None:
+        return Status(404, {"detail": f"reserve_entry: no reserve entry {payload.reserve_entry}", "code": "invalid"})
+    organization = Organization.objects.filter(pk=payload.organization).first()
+    if organization is None:
+        return Status(422, {"detail": f"organization: no organisation {payload.organization}", "code": "invalid",
+                            "field": "organization"})
+    if payload.position not in Appointment.Position.values:
+        return Status(422, {"detail": f"position: choose one of {', '.join(Appointment.Position.values)}",
+                            "code": "invalid", "field": "position"})
+    if payload.route not in Appointment.Route.values:
+        return Status(422, {"detail": f"route: choose one of {', '.join(Appointment.Route.values)}",
+                            "code": "invalid", "field": "route"})
+    done = _write(lambda: services.appoint(actor=request.user, entry=entry, organization=organization,
+                                           position=payload.position, appointed_on=payload.appointed_on,
+                                           route=payload.route))
+    if isinstance(done, Status):
+        return done
+    return Status(201, {"id": done.pk, "reserve_entry": entry.pk, "organization": organization.pk,
+                        "position": done.position, "appointed_on": done.appointed_on, "route": done.route})

@@ -235,6 +235,84 @@ def review_queue(cohort: Cohort) -> QuerySet[StageResult]:
         "stage", "application", "application__region")
 
 
+def appeal_queue(cohort: Cohort) -> QuerySet:
+    """The cohort's pending appeals (committee only: the callers check)."""
+    from smarttvet.leadership.models import Appeal
+
+    return Appeal.objects.filter(result__stage__cohort=cohort, decision=Appeal.Decision.PENDING).select_related(
+        "result", "result__stage", "result__application", "result__application__region").order_by("filed_on", "pk")
+
+
+# ------------------------------------------------------------------------------------------------ management
+@dataclass
+class StageSummary:
+    stage: Stage
+    entered: int
+    plan: object  # services.DecisionPlan
+
+
+@dataclass
+class CohortSummary:
+    cohort: Cohort
+    stages: list[StageSummary]
+    to_screen: int  # applications waiting for the eligibility screening
+    to_reserve: int  # candidates who passed every stage and are not in the reserve yet
+    reviews: int
+    appeals: int
+
+
+def cohort_summary(cohort: Cohort) -> CohortSummary:
+    """What the committee's actions would do now, for every stage (a fixed number of queries: the undecided
+    results of the cohort are read once)."""
+    from smarttvet.leadership import services
+    from smarttvet.leadership.models import Appeal
+
+    stages = list(cohort.stages.order_by("order"))
+    entered = dict(StageResult.objects.filter(stage__cohort=cohort).values("stage_id").annotate(n=Count("pk"))
+                   .values_list("stage_id", "n"))
+    undecided: dict[int, list] = {s.pk: [] for s in stages}
+    for result in StageResult.objects.filter(stage__cohort=cohort).exclude(outcome__in=["passed", "dropped"]).only(
+            "pk", "stage_id", "application_id", "score", "outcome"):
+        undecided[result.stage_id].append(result)
+    rows = []
+    for i, stage in enumerate(stages):
+        following = stages[i + 1] if i + 1 < len(stages) else None
+        plan = services.decision_plan(stage, undecided[stage.pk], entered.get(following.pk, 0) if following else 0,
+                                      following=following)
+        rows.append(StageSummary(stage, entered.get(stage.pk, 0), plan))
+    counts = Application.objects.filter(cohort=cohort).aggregate(
+        to_screen=Count("pk", filter=Q(status=Application.Status.APPLIED)),
+        to_reserve=Count("pk", filter=Q(status=Application.Status.COMPLETED, reserve_entry__isnull=True)))
+    return CohortSummary(
+        cohort, rows, counts["to_screen"], counts["to_reserve"],
+        StageResult.objects.filter(stage__cohort=cohort, outcome=StageResult.Outcome.REVIEW).count(),
+        Appeal.objects.filter(result__stage__cohort=cohort, decision=Appeal.Decision.PENDING).count())
+
+
+@dataclass
+class RankedRow:
+    place: int
+    application: Application
+    total: float
+    entry: ReserveEntry | None
+
+
+def ranked_list(cohort: Cohort) -> list[RankedRow]:
+    """The final ranked list: the candidates who passed every stage by their weighted total (the reserve's rank
+    once it is built; ties: the earlier application). Three queries."""
+    from smarttvet.leadership import services
+
+    base = Application.objects.filter(cohort=cohort, status=Application.Status.COMPLETED)
+    completed = list(base.select_related("region", "reserve_entry"))
+    totals = services.total_scores(cohort, base.values("pk"))
+    rows = []
+    ordered = sorted((a for a in completed if a.pk in totals), key=lambda a: (-totals[a.pk], a.pk))
+    for place, application in enumerate(ordered, start=1):
+        entry = getattr(application, "reserve_entry", None)
+        rows.append(RankedRow(place, application, round(totals[application.pk], 2), entry))
+    return rows
+
+
 # ------------------------------------------------------------------------------------------------ reserve
 def reserve_list(user, *, cohort: Cohort | None = None, status: str = "") -> QuerySet[ReserveEntry]:
     qs = ReserveEntry.objects.select_related("application", "application__cohort", "application__region")

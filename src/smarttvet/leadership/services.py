@@ -11,6 +11,7 @@ assessor), ``closed`` (a stage closed for scoring, or a result already decided),
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,7 +107,7 @@ def cohort_create(*, actor, programme: Programme, code: str, year: int, names: d
     access.require_manager(actor)
     stages = stages if stages is not None else default_stages()
     check_stages(stages)
-    if Cohort.objects.filter(code=code).exists():
+    if code == "new" or Cohort.objects.filter(code=code).exists():
         raise SelectionError(_("A cohort with code %(code)s exists already.") % {"code": code}, field="code")
     cohort = Cohort(programme=programme, code=code, year=year, region=region, reserve_years=reserve_years,
                     eligibility=eligibility.validate_rules(rules if rules is not None else eligibility.load_rules()),
@@ -128,6 +129,30 @@ def stage_set_status(*, actor, stage: Stage, status: str) -> Stage:
     stage.save(update_fields=["status"])
     audit.record(actor=actor, action="update", obj=stage, changes=audit.diff(before, {"status": status}))
     return stage
+
+
+STAGE_ACTIONS = ("open", "close")
+
+
+@transaction.atomic
+def stage_transition(*, actor, stage: Stage, action: str) -> Stage:
+    """Open a stage for scoring (once the previous stage has been opened: stages run in order) or close it.
+    A stage already in the asked state is a conflict (``closed``); a stage before its turn is ``out_of_order``."""
+    access.require_manager(actor)
+    if action not in STAGE_ACTIONS:
+        raise SelectionError(_("Unknown action %(action)s: open or close.") % {"action": action}, field="action")
+    if action == "open":
+        if stage.status == Stage.Status.OPEN:
+            raise SelectionError(_("The stage %(stage)s is open already.") % {"stage": stage.name}, code="closed")
+        previous = Stage.objects.filter(cohort_id=stage.cohort_id, order__lt=stage.order).order_by("-order").first()
+        if previous is not None and previous.status == Stage.Status.PLANNED:
+            raise SelectionError(_("Open the stage %(previous)s before the stage %(stage)s.")
+                                 % {"previous": previous.name, "stage": stage.name}, code="out_of_order")
+        return stage_set_status(actor=actor, stage=stage, status=Stage.Status.OPEN)
+    if stage.status != Stage.Status.OPEN:
+        raise SelectionError(_("The stage %(stage)s is not open: there is nothing to close.") % {"stage": stage.name},
+                             code="closed")
+    return stage_set_status(actor=actor, stage=stage, status=Stage.Status.CLOSED)
 
 
 # ------------------------------------------------------------------------------------------------ applications
@@ -184,15 +209,21 @@ def screen_values(application: Application, as_of: dt.date) -> dict:
 
 
 @transaction.atomic
-def screen_cohort(*, actor, cohort: Cohort, as_of: dt.date | None = None) -> dict[str, int]:
+def screen_cohort(*, actor, cohort: Cohort, as_of: dt.date | None = None,
+                  require_pending: bool = False) -> dict[str, int]:
     """Screen every new application by the cohort's rules: the eligible enter the first stage, the others are
-    refused with the reason of each failed rule."""
+    refused with the reason of each failed rule. ``require_pending``: refuse (``closed``) when no application
+    waits for screening."""
     access.require_manager(actor)
+    if cohort.status != Cohort.Status.OPEN:
+        raise SelectionError(_("The selection of this cohort is finished."), code="closed")
     as_of = as_of or timezone.localdate()
     first = cohort.stages.order_by("order").first()
     if first is None:
         raise SelectionError(_("This cohort has no stages."))
     pending = list(Application.objects.filter(cohort=cohort, status=Application.Status.APPLIED))
+    if require_pending and not pending:
+        raise SelectionError(_("No application of this cohort waits for screening."), code="closed")
     eligible, refused = [], []
     for application in pending:
         refusals = eligibility.screen(screen_values(application, as_of), cohort.eligibility)
@@ -236,6 +267,74 @@ def assign(*, actor, stage: Stage, application: Application, assessor: Assessor)
         audit.record(actor=actor, action="create", obj=assignment,
                      target_label=f"{assessor} → {application} ({stage.code})")
     return assignment
+
+
+MAX_PER_CANDIDATE = 10
+
+
+@transaction.atomic
+def assign_round_robin(*, actor, stage: Stage, assessors: list[Assessor] | None = None,
+                       per_candidate: int | None = None) -> dict[str, int]:
+    """Give every undecided candidate of ``stage`` assessors until each has ``per_candidate`` (default: the
+    stage's minimum), taking the assessors in turn, least loaded at this stage first, never one of the
+    candidate's own organisation nor one already assigned. ``short``: candidates left with fewer (too few
+    assessors outside their organisation)."""
+    access.require_manager(actor)
+    if stage.cohort.status != Cohort.Status.OPEN:
+        raise SelectionError(_("The selection of this cohort is finished."), code="closed")
+    pool = list(assessors) if assessors is not None else list(Assessor.objects.order_by("pk"))
+    if not pool:
+        raise SelectionError(_("Choose at least one assessor."), field="assessors")
+    if per_candidate is None:
+        per_candidate = stage.min_assessors
+    try:
+        per_candidate = int(per_candidate)
+    except (TypeError, ValueError):
+        raise SelectionError(_("The number of assessors per candidate must be a whole number."),
+                             field="per_candidate") from None
+    if not 1 <= per_candidate <= MAX_PER_CANDIDATE:
+        raise SelectionError(_("The number of assessors per candidate must be from 1 to %(max)s.")
+                             % {"max": MAX_PER_CANDIDATE}, field="per_candidate")
+    pool.sort(key=lambda a: a.pk)
+    results = list(StageResult.objects.filter(stage=stage).exclude(
+        outcome__in=[StageResult.Outcome.PASSED, StageResult.Outcome.DROPPED])
+        .select_related("application").order_by("application_id"))
+    if not results:
+        raise SelectionError(_("No candidate waits for assessment at the stage %(stage)s.") % {"stage": stage.name},
+                             code="closed")
+    existing: dict[int, set[int]] = {}
+    load = {a.pk: 0 for a in pool}
+    for application_id, assessor_id in Assignment.objects.filter(stage=stage).values_list("application_id",
+                                                                                         "assessor_id"):
+        existing.setdefault(application_id, set()).add(assessor_id)
+        if assessor_id in load:
+            load[assessor_id] += 1
+    new, short, turn = [], 0, 0
+    for result in results:
+        application = result.application
+        have = existing.get(application.pk, set())
+        need = per_candidate - len(have)
+        if need <= 0:
+            continue
+        order = pool[turn:] + pool[:turn]
+        order.sort(key=lambda a: load[a.pk])  # stable: the turn decides among the equally loaded
+        chosen = [a for a in order if a.pk not in have and not _same_organization(a, application)][:need]
+        for assessor in chosen:
+            new.append(Assignment(stage=stage, application=application, assessor=assessor))
+            load[assessor.pk] += 1
+        if len(chosen) < need:
+            short += 1
+        turn = (turn + 1) % len(pool)
+    Assignment.objects.bulk_create(new, batch_size=1000)
+    extended = {a.application_id for a in new}
+    for result in results:  # a score complete before the new assessors waits for them again
+        if result.application_id in extended and result.score is not None:
+            result.stage = stage
+            refresh_result(result)
+    counts = {"assigned": len(new), "candidates": len({a.application_id for a in new}), "short": short}
+    audit.record(actor=actor, action="create", obj=stage, target_label=f"{stage.cohort.code}: {stage.code} assessors",
+                 changes={**counts, "per_candidate": per_candidate, "assessors": [a.pk for a in pool]})
+    return counts
 
 
 # ------------------------------------------------------------------------------------------------ scoring
@@ -333,7 +432,7 @@ def review_clear(*, actor, result: StageResult, note: str) -> StageResult:
     """The committee looked at a flagged spread and keeps the mean (``note`` says why)."""
     access.require_manager(actor)
     if not result.flagged:
-        raise SelectionError(_("This result is not flagged for review."))
+        raise SelectionError(_("This result is not flagged for review."), code="closed")
     if not note.strip():
         raise SelectionError(_("Say why the spread is acceptable."), field="note")
     result.review_cleared = True
@@ -345,25 +444,66 @@ def review_clear(*, actor, result: StageResult, note: str) -> StageResult:
 
 
 # ------------------------------------------------------------------------------------------------ decisions
-@transaction.atomic
-def decide_stage(*, actor, stage: Stage, at=None) -> dict[str, int]:
-    """Pass or drop every candidate of ``stage`` whose score is complete (and not waiting for review), at the
-    pass mark and the next stage's seats. With seats, every candidate must be complete first."""
-    access.require_manager(actor)
-    results = list(StageResult.objects.filter(stage=stage).exclude(
-        outcome__in=[StageResult.Outcome.PASSED, StageResult.Outcome.DROPPED]).select_related("application"))
+@dataclass
+class DecisionPlan:
+    """What deciding a stage would do now: ``ready`` results (scored, not waiting for review) and the decisions
+    at the pass mark and the next stage's remaining seats; ``blocked`` says why it cannot be done yet."""
+
+    stage: Stage
+    following: Stage | None
+    ready: list
+    waiting: int  # undecided results without a complete score or waiting for review
+    seats: int | None  # the next stage's seats still free (None: no limit)
+    advance: int = 0
+    drop: int = 0
+    blocked: str = ""
+
+
+_UNSET = object()
+
+
+def decision_plan(stage: Stage, results: list | None = None, taken: int | None = None,
+                  following=_UNSET) -> DecisionPlan:
+    """The decisions ``decide_stage`` would write (no writes). ``results`` (the stage's undecided results),
+    ``taken`` (the next stage's entrants) and ``following`` (the next stage or None) can be given when the caller
+    read them already."""
+    if results is None:
+        results = list(StageResult.objects.filter(stage=stage).exclude(
+            outcome__in=[StageResult.Outcome.PASSED, StageResult.Outcome.DROPPED]).select_related("application"))
     ready = [r for r in results if r.score is not None and r.outcome == StageResult.Outcome.PENDING]
-    following = Stage.objects.filter(cohort_id=stage.cohort_id, order__gt=stage.order).order_by("order").first()
+    if following is _UNSET:
+        following = Stage.objects.filter(cohort_id=stage.cohort_id, order__gt=stage.order).order_by("order").first()
     seats = following.capacity if following is not None else None
+    plan = DecisionPlan(stage, following, ready, len(results) - len(ready), None)
     if seats is not None:
-        waiting = len(results) - len(ready)
-        if waiting:
-            raise SelectionError(_("%(n)s candidates still wait for scores or a review: the %(seats)s seats of the "
-                                   "next stage can be given only when everyone is assessed.")
-                                 % {"n": waiting, "seats": seats}, code="closed")
-        taken = StageResult.objects.filter(stage=following).count()
-        seats = max(0, seats - taken)
-    counts = apply_decisions(stage, following, ready, seats, at=at or _now())
+        if plan.waiting:
+            plan.blocked = (_("%(n)s candidates still wait for scores or a review: the %(seats)s seats of the "
+                              "next stage can be given only when everyone is assessed.")
+                            % {"n": plan.waiting, "seats": seats})
+            return plan
+        if taken is None:
+            taken = StageResult.objects.filter(stage=following).count()
+        plan.seats = max(0, seats - taken)
+    decisions = scoring.decide({r.application_id: r.score for r in ready}, float(stage.pass_mark), plan.seats)
+    plan.advance = sum(1 for d in decisions if d.passed)
+    plan.drop = len(decisions) - plan.advance
+    return plan
+
+
+@transaction.atomic
+def decide_stage(*, actor, stage: Stage, at=None, require_ready: bool = False) -> dict[str, int]:
+    """Pass or drop every candidate of ``stage`` whose score is complete (and not waiting for review), at the
+    pass mark and the next stage's seats. With seats, every candidate must be complete first. ``require_ready``:
+    refuse (``closed``) when no candidate is ready to be decided."""
+    access.require_manager(actor)
+    plan = decision_plan(stage)
+    if plan.blocked:
+        raise SelectionError(plan.blocked, code="closed")
+    if require_ready and not plan.ready:
+        raise SelectionError(_("No candidate of the stage %(stage)s is ready to be decided: every result is "
+                               "decided, waits for scores or waits for a review.") % {"stage": stage.name},
+                             code="closed")
+    counts = apply_decisions(stage, plan.following, plan.ready, plan.seats, at=at or _now())
     audit.record(actor=actor, action="update", obj=stage, target_label=f"{stage.cohort.code}: {stage.code} decided",
                  changes=counts)
     return counts
@@ -411,7 +551,7 @@ def appeal_file(*, actor, result: StageResult, grounds: str, filed_on: dt.date |
     if not grounds.strip():
         raise SelectionError(_("Give the grounds of the appeal."), field="grounds")
     if result.appeals.filter(decision=Appeal.Decision.PENDING).exists():
-        raise SelectionError(_("An appeal of this result is already pending."))
+        raise SelectionError(_("An appeal of this result is already pending."), code="closed")
     appeal = Appeal.objects.create(result=result, grounds=grounds.strip(), filed_on=filed_on or timezone.localdate())
     audit.record(actor=actor, action="create", obj=appeal, target_label=f"{result.application}: appeal")
     return appeal
@@ -422,7 +562,7 @@ def appeal_decide(*, actor, appeal: Appeal, decision: str, note: str, on: dt.dat
     """Uphold (the stage is reopened for this candidate: the assessors may score again) or reject an appeal."""
     access.require_manager(actor)
     if appeal.decision != Appeal.Decision.PENDING:
-        raise SelectionError(_("This appeal is already decided."))
+        raise SelectionError(_("This appeal is already decided."), code="closed")
     if decision not in (Appeal.Decision.UPHELD, Appeal.Decision.REJECTED):
         raise SelectionError(_("Decide upheld or rejected."), field="decision")
     if not note.strip():
@@ -455,13 +595,15 @@ def total_scores(cohort: Cohort, application_ids=None) -> dict[int, float]:
 
 
 @transaction.atomic
-def reserve_build(*, actor, cohort: Cohort, valid_from: dt.date) -> int:
+def reserve_build(*, actor, cohort: Cohort, valid_from: dt.date, require_new: bool = False) -> int:
     """Rank the candidates who passed every stage by their weighted total and enter them in the reserve for the
-    cohort's ``reserve_years``."""
+    cohort's ``reserve_years``. ``require_new``: refuse (``closed``) when nobody waits to enter."""
     access.require_manager(actor)
     completed = Application.objects.filter(cohort=cohort, status=Application.Status.COMPLETED,
                                            reserve_entry__isnull=True)
     totals = total_scores(cohort, completed.values("pk"))
+    if require_new and not totals:
+        raise SelectionError(_("No candidate who passed every stage waits to enter the reserve."), code="closed")
     start = (ReserveEntry.objects.filter(application__cohort=cohort).aggregate(m=Max("rank"))["m"] or 0)
     ordered = sorted(totals, key=lambda key: (-totals[key], key))
     until = valid_from.replace(year=valid_from.year + cohort.reserve_years)
@@ -480,12 +622,15 @@ def appoint(*, actor, entry: ReserveEntry, organization, position: str, appointe
             route: str) -> Appointment:
     access.require_manager(actor)
     if entry.status not in (ReserveEntry.Status.ACTIVE, ReserveEntry.Status.APPOINTED):
-        raise SelectionError(_("This reserve entry is %(status)s.") % {"status": entry.get_status_display()})
+        raise SelectionError(_("This reserve entry is %(status)s.") % {"status": entry.get_status_display()},
+                             code="closed")
     if not entry.valid_from <= appointed_on <= entry.valid_until:
         raise SelectionError(_("The reserve entry is valid from %(start)s to %(end)s only.")
                              % {"start": entry.valid_from, "end": entry.valid_until}, field="appointed_on")
-    if position not in Appointment.Position.values or route not in Appointment.Route.values:
-        raise SelectionError(_("Unknown position or route."))
+    if position not in Appointment.Position.values:
+        raise SelectionError(_("Choose the position: director or deputy director."), field="position")
+    if route not in Appointment.Route.values:
+        raise SelectionError(_("Say whether the appointment was by competition or outside it."), field="route")
     appointment = Appointment.objects.create(entry=entry, organization=organization, position=position,
                                              appointed_on=appointed_on, route=route)
     entry.status = ReserveEntry.Status.APPOINTED

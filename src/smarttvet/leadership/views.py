@@ -9,6 +9,8 @@ the scope does not exist (404); a committee action by someone else answers 403.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -115,6 +119,15 @@ def candidate_detail(request, pk: int):
     })
 
 
+def _next(request) -> str:
+    """The ``next`` address of a form if it stays on this site (else empty)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""
+
+
 def _errors(request, error) -> None:
     for problems in error.message_dict.values():
         for problem in problems:
@@ -157,7 +170,7 @@ def score_submit(request, pk: int):
         _errors(request, error)
     else:
         messages.success(request, _("Score saved."))
-    return redirect(request.POST.get("next") or reverse("leadership:assignments"))
+    return redirect(_next(request) or reverse("leadership:assignments"))
 
 
 @login_required
@@ -190,22 +203,7 @@ def review_clear(request, pk: int):
         _errors(request, error)
     else:
         messages.success(request, _("Review cleared: the mean score stands."))
-    return redirect(request.POST.get("next") or reverse("leadership:candidate", args=[result.application_id]))
-
-
-@login_required
-@require_POST
-def stage_decide(request, code: str, stage_code: str):
-    access.require_manager(request.user)
-    cohort = _cohort_or_404(code)
-    stage = get_object_or_404(cohort.stages, code=stage_code)
-    try:
-        counts = services.decide_stage(actor=request.user, stage=stage)
-    except services.SelectionError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("%(passed)s passed, %(dropped)s dropped.") % counts)
-    return redirect("leadership:cohort", code=cohort.code)
+    return redirect(_next(request) or reverse("leadership:candidate", args=[result.application_id]))
 
 
 @login_required
@@ -234,7 +232,7 @@ def appeal_decide(request, pk: int):
         _errors(request, error)
     else:
         messages.success(request, _("Appeal decided."))
-    return redirect("leadership:candidate", pk=appeal.result.application_id)
+    return redirect(_next(request) or reverse("leadership:candidate", args=[appeal.result.application_id]))
 
 
 @login_required
@@ -245,7 +243,8 @@ def reserve(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "leadership/reserve.html", {
-        "page": page, "query": query.urlencode(), "status": status, "statuses": ReserveEntry.Status.choices})
+        "page": page, "query": query.urlencode(), "status": status, "statuses": ReserveEntry.Status.choices,
+        "manager": access.may_manage(request.user)})
 
 
 @login_required
@@ -267,13 +266,20 @@ def match(request):
         organization = Organization.objects.select_related("region").filter(bin=raw).first()
     elif raw.isdigit():
         organization = Organization.objects.select_related("region").filter(pk=int(raw)).first()
+    on, date_error = timezone.localdate(), ""
+    if request.GET.get("on", "").strip():
+        try:
+            on = dt.date.fromisoformat(request.GET["on"].strip())
+        except ValueError:
+            date_error = _("Vacancy date: give a date as YYYY-MM-DD, not %(value)s.") % {"value": request.GET["on"]}
     rows = []
-    if organization is not None:
-        for m in selectors.match_vacancy(request.user, organization, limit=30):
+    if organization is not None and not date_error:
+        for m in selectors.match_vacancy(request.user, organization, on=on, limit=30):
             rows.append({"match": m, "entry": m.entry,
                          "reasons": [reason_text(code, params) for code, params in m.reasons]})
     return render(request, "leadership/match.html", {
-        "organization": organization, "rows": rows, "asked": bool(raw),
+        "organization": organization, "rows": rows, "asked": bool(raw), "on": on, "date_error": date_error,
+        "manager": access.may_manage(request.user),
         "organizations": Organization.objects.filter(parent__isnull=True, kind__in=Organization.TVET_KINDS)
         .select_related("region").order_by("region__kato", "name_ru"),
     })

@@ -89,7 +89,7 @@ again changes nothing.
 Kinds and their fields (`title`, `code`, `start_date`, `end_date`, `hours` are top-level keys, the others go in
 `details`; `bool` takes true/false, `date` YYYY-MM-DD):
 
-"""
+"""  # noqa: E501 - markdown table rows
 
 
 def format_doc() -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smarttvet.accounts.scoping import visible
 from smarttvet.people.models import Teacher
@@ -184,8 +185,9 @@ def dashboard(user, *, region=None, as_of: dt.date | None = None) -> Dashboard:
 
     total_certified = sum(certified.values()) if (region is not None or not _limited(user)) else sum(
         c for _o, c, _t, _b in by_region)
+    categories = [("none", str(_("No category"))), *[(c, str(label)) for c, label in CATEGORIES]]
     return Dashboard(as_of=as_of, target=current_rules.target, certified=total_certified, by_region=by_region,
-                     categories=[("none", "—"), *[(c, str(label)) for c, label in CATEGORIES]], trained=trained)
+                     categories=categories, trained=trained)
 
 
 def _limited(user) -> bool:

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -182,7 +183,8 @@ def record_action(request, pk: int):
     record = _record(request, pk)
     action = request.POST.get("action", "")
     back = request.POST.get("next") or f"{reverse('portfolio:teacher', args=[record.teacher_id])}#record-{record.pk}"
-    if not back.startswith("/"):
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()) or back.startswith("//"):
         back = reverse("portfolio:teacher", args=[record.teacher_id])
     try:
         if action == "delete":

@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import math
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,9 @@ def _read_xlsx(path: Path) -> Table:
         raise TableError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
     try:
         records = [list(values) for values in book.worksheets[0].iter_rows(values_only=True)]
+    except (SyntaxError, zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError) as exc:
+        # the sheet's XML is damaged (ElementTree's ParseError is a SyntaxError) or its entry is corrupt
+        raise TableError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
     finally:
         book.close()
     if not records:
