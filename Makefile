@@ -15,7 +15,7 @@ export SMARTTVET_DATA_DIR ?= $(CURDIR)/var
 # These targets are for a developer's machine and CI; production runs the commands with its own settings.
 export SMARTTVET_DEBUG ?= 1
 
-.PHONY: demo test install static messages migrate lint bench serve clean test-sqlite test-postgres load
+.PHONY: demo test install static messages migrate lint bench serve clean test-sqlite test-postgres load reliability
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 2; }
@@ -83,6 +83,11 @@ test-sqlite:
 
 test-postgres:
 	scripts/with-postgres.sh $(BIN)/pytest -q
+
+# Faults, hostile input and the authorization sweep with their large budgets, on a throw-away PostgreSQL (the
+# PostgreSQL-only fault tests need it): one summary table; non-zero exit on any failure or lost record.
+reliability: install static messages
+	SMARTTVET_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/python scripts/reliability.py
 
 # Load test: gunicorn on a PostgreSQL cluster kept in $(LOAD_DIR) with the $(LOAD_SCALE) demo (built once; about
 # 3 minutes for national), locust at rising concurrency; prints throughput and p50/p95/p99 per scenario.

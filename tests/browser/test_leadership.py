@@ -48,3 +48,27 @@ def test_the_funnel_draws_and_an_assessor_scores(pipeline, live_server, new_page
     page.wait_for_selector("ul.messages li.success")
     assert float(Score.objects.get(assignment=assignment).value) == 64.5
     assert problems.items == []
+
+
+def test_the_committee_decides_a_stage_after_the_htmx_confirmation(pipeline, live_server, new_page):  # noqa: F811
+    from smarttvet.leadership.models import StageResult
+    from tests.leadership.conftest import score_all
+
+    p = pipeline
+    score_all(p.testing, p.turkistan, [p.free, p.from_b], [80, 82])
+    score_all(p.testing, p.almaty, [p.free, p.from_b], [40, 45])
+    page, problems = new_page("en")
+    base = live_server.url
+    _login(page, base, "committee")
+    page.goto(f"{base}/en/leadership/cohorts/{p.cohort.code}/manage/")
+    row = page.locator("#manage-stages tr[data-stage=testing]")
+    assert "1 advance, 1 drop" in row.locator(".decision-preview").inner_text()
+    row.locator("form[action$='/stages/testing/decide/'] button").click()
+    page.wait_for_selector("#confirm #confirm-box")  # swapped in by HTMX, nothing decided yet
+    assert "1 advance, 1 drop." in page.locator("#confirm-box").inner_text()
+    assert not StageResult.objects.filter(stage=p.testing, outcome__in=["passed", "dropped"]).exists()
+    page.click("#confirm-box button[type=submit]")
+    page.wait_for_selector("ul.messages li.success")
+    assert "1 passed, 1 dropped." in page.locator("ul.messages li.success").inner_text()
+    assert StageResult.objects.filter(stage=p.testing, outcome="passed").count() == 1
+    assert problems.items == []

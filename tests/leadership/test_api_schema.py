@@ -20,7 +20,7 @@ def test_leadership_operations_conform_to_their_schema(pipeline, who):
     raw, _broken = openapi_schema()
     schema = schemathesis.openapi.from_dict(raw)
     operations = [r.ok() for r in schema.get_all_operations() if "/leadership/" in r.ok().path]
-    assert len(operations) == 6
+    assert len(operations) == 18
     app = _TestApp()
     cookies = _session_cookie(user)
     failures, tried = [], 0

@@ -216,3 +216,13 @@ def test_every_path_parameter_is_understood(demo_world):
 
 def test_the_world_has_records_outside_every_scope(demo_world):
     assert not demo_world.notes, demo_world.notes
+
+
+def test_the_sweep_catches_a_page_that_ignores_the_scope(demo_world, settings, db):
+    """The sweep itself is tested: a page that shows and changes any plan is reported for reading and writing."""
+    settings.ROOT_URLCONF = "tests.reliability.leaky_urls"
+    sweep = Sweep(demo_world)
+    sweep.run_role("organization")
+    leaks = [f for f in sweep.failures if "/leaky/plans/" in f]
+    assert any(f.startswith("GET") and "where 403/404 is due" in f for f in leaks), sweep.failures
+    assert any(f.startswith("POST") and "audit trail grew" in f for f in leaks), sweep.failures

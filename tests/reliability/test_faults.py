@@ -77,7 +77,7 @@ def test_an_import_killed_at_random_moments_is_all_or_nothing(cli):
     reference.check("import", "students", str(path), "--no-progress")
     after = _state(reference)["students"]
     rng = random.Random(2025)  # noqa: S311 - reproducible kill moments, not cryptography
-    tries = budget(2, 6)
+    tries = budget(1, 5)
     outcomes = []
     for _ in range(tries):
         shutil.copy2(cli.base / "smarttvet.sqlite3", instance.database) if instance.url is None else None

@@ -59,7 +59,7 @@ def check(response, url: str) -> list[str]:
     return [f"{url} ({response.status_code}): {p}" for p in problems]
 
 
-ROLES = ["anonymous", "organization", "teacher"] + (["ministry", "region", "employer"] if FULL else [])
+ROLES = ["anonymous", "teacher"] + (["ministry", "region", "organization", "employer"] if FULL else [])
 
 
 @pytest.mark.parametrize("role", ROLES)

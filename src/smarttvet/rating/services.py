@@ -304,7 +304,13 @@ def organization_explanation(run: RatingRun, organization) -> Explanation:
     key = (run.pk, run.inputs_hash, unit)
     cached = _explanations.get(key)
     if cached is None:
-        cached = explain(loaded.methodology, loaded.dataset, unit, result=loaded.result)
+        # Shared by the workers too (a run's inputs never change: the run is the cache version), so that each
+        # organisation's explanation is computed once, not once per worker.
+        from smarttvet.core.cache import cached as shared
+
+        cached = shared("rating-explanation", key,
+                        lambda: explain(loaded.methodology, loaded.dataset, unit, result=loaded.result),
+                        version=f"run{run.pk}")
         if len(_explanations) >= EXPLANATION_CACHE:
             _explanations.pop(next(iter(_explanations)))
         _explanations[key] = cached
