@@ -25,6 +25,14 @@ OVERRIDES: dict[str, tuple[str, str]] = {
     "kind": ("", "goal"),  # plans' part_delete: the kind of plan part (goal, objective, indicator, activity)
     "part_pk": ("plans.Goal", "pk"),  # ... and the part, a goal given kind=goal
 }
+# (URL name, parameter) -> (model label, field), where the URL does not name its model.
+ROUTE_OVERRIDES: dict[tuple[str, str], tuple[str, str]] = {
+    ("leadership:candidate", "pk"): ("leadership.Application", "pk"),
+    ("leadership:assign", "pk"): ("leadership.Application", "pk"),
+    ("leadership:appoint", "pk"): ("leadership.ReserveEntry", "pk"),
+    ("kpi:detail", "pk"): ("kpi.Scorecard", "pk"),
+    ("kpi:decide", "pk"): ("kpi.Scorecard", "pk"),
+}
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 
 
@@ -140,6 +148,13 @@ def resolve_params(route: Route) -> list[Param]:
             # no role of the sweep is staff: every admin URL must send it to the login page, whatever the record
             result.append(Param(name, converter, None, "1"))
             continue
+        if (route.name, name) in ROUTE_OVERRIDES:
+            label, field_name = ROUTE_OVERRIDES[(route.name, name)]
+            try:
+                result.append(Param(name, converter, apps.get_model(label), field_name))
+                continue
+            except LookupError:
+                pass
         if name in OVERRIDES and OVERRIDES[name][0]:
             result.append(Param(name, converter, apps.get_model(OVERRIDES[name][0]), OVERRIDES[name][1]))
             continue

@@ -17,7 +17,7 @@ import pytest
 
 from tests.reliability import report
 from tests.reliability.clidb import CliDatabase
-from tests.reliability.conftest import budget
+from tests.reliability.conftest import FULL, budget
 
 SUITE = "faults"
 STUDENT_COLUMNS = "organization_id, person_key, gender, birth_year, specialty_id, language, funding, status"
@@ -68,6 +68,7 @@ def test_an_import_killed_while_writing_leaves_nothing_and_reruns_to_the_same_re
     report.cases(SUITE, 2, "students import killed at 3000 of 9097 rows, then re-run")
 
 
+@pytest.mark.skipif(not FULL, reason="random kill moments: make reliability only (the exact kill points run always)")
 def test_an_import_killed_at_random_moments_is_all_or_nothing(cli):
     instance = cli.fresh("import-random")
     path = instance.data_dir / "students.csv"
@@ -77,7 +78,7 @@ def test_an_import_killed_at_random_moments_is_all_or_nothing(cli):
     reference.check("import", "students", str(path), "--no-progress")
     after = _state(reference)["students"]
     rng = random.Random(2025)  # noqa: S311 - reproducible kill moments, not cryptography
-    tries = budget(1, 5)
+    tries = budget(1, 4)
     outcomes = []
     for _ in range(tries):
         shutil.copy2(cli.base / "smarttvet.sqlite3", instance.database) if instance.url is None else None
