@@ -118,7 +118,7 @@ def environment(cluster: Cluster, data_dir: Path) -> dict[str, str]:
         "SMARTTVET_SECRET_KEY": "load-test-only-" + "x" * 40,
         "SMARTTVET_PERSON_KEY": "load-test-person-key",
         "SMARTTVET_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SMARTTVET_LOG_LEVEL": env.get("SMARTTVET_LOG_LEVEL", "WARNING"),
+        "SMARTTVET_LOG_LEVEL": env.get("SMARTTVET_LOG_LEVEL", "INFO"),  # a JSON line a request, as deployed
         "SMARTTVET_METRICS_ALLOW": "127.0.0.1/32",
     })
     return env

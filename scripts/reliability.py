@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["faults", "file parsers (fuzz)", "uploads", "API schema (schemathesis)", "authorization sweep",
-         "security headers", "secrets in logs"]
+         "security headers", "secrets in logs", "regressions"]
 
 
 def run(extra: list[str]) -> tuple[int, list[dict], float]:

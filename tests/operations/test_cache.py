@@ -121,3 +121,55 @@ def test_card_medians_are_cached_per_run(client, rated_world, real_cache):
     cold, _ = _queries(client, url)
     warm, _ = _queries(client, url)
     assert warm < cold
+
+
+@pytest.mark.django_db
+def test_public_card_body_is_cached_and_follows_edits(client, rated_world, real_cache, client_as):
+    from smarttvet.registry import services
+
+    world = rated_world
+    url = f"/en/ratings/organizations/{world.college_a.pk}/"
+    cold, _ = _queries(client, url)
+    warm, response = _queries(client, url)
+    assert warm <= cold - 3
+    assert b'class="radar' in response.content or b"radar-data" in response.content
+    services.organization_update(actor=world.users["ministry"], organization=world.college_a,
+                                 data={"name_en": "Renamed Lyceum"})
+    assert client.get(url).content.count(b"Renamed Lyceum") >= 2  # title and the cached body's heading
+    # Logged-in people are never served the public copy: the organisation's own staff see its details.
+    own = client_as(world.users["organization"]).get(url)
+    assert own.context["inspect"] is True and own.context["details"]
+
+
+@pytest.mark.django_db
+def test_labour_heatmap_is_computed_once_per_data_version(client, world, real_cache):
+    from smarttvet.accounts import audit
+
+    cold, _ = _queries(client, "/en/labour/")
+    warm, _ = _queries(client, "/en/labour/")
+    assert warm <= cold - 8  # the ten frame queries are not run again
+    audit.record(actor="test", action="import", target_label="vacancies.csv")
+    again, _ = _queries(client, "/en/labour/")
+    assert again >= cold - 1
+
+
+@pytest.mark.django_db
+def test_computed_plan_measures_are_cached_until_a_write(world, real_cache, monkeypatch):
+    from smarttvet.accounts import audit
+    from smarttvet.plans import measures
+
+    calls = []
+    key, measure = next((k, m) for k, m in measures.MEASURES.items() if m.available)
+    original = type(measure).values
+
+    def counting(self, owners, years):
+        calls.append(self.key)
+        return original(self, owners, years)
+
+    monkeypatch.setattr(type(measure), "values", counting)
+    request = [(key, measures.Owner("national"), 2024)]
+    first = measures.compute_many(request)
+    assert measures.compute_many(request) == first and calls.count(key) == 1
+    audit.record(actor="test", action="update", target_label="plan")
+    measures.compute_many(request)
+    assert calls.count(key) == 2

@@ -19,6 +19,7 @@ SUITES = {
     "test_authorization": "authorization sweep",
     "test_headers": "security headers",
     "test_logs": "secrets in logs",
+    "test_regressions": "regressions",
 }
 
 

@@ -92,7 +92,7 @@ def issue(*, teacher, kind: str, achievement: AchievementSpec, source=None, acto
     """Sign and store a credential for ``teacher`` (a people.Teacher) with the platform's current key."""
     _check_spec(kind, achievement)
     issued_at = timezone.now().replace(microsecond=0)
-    if valid_until is not None and valid_until < issued_at.date():
+    if valid_until is not None and valid_until < timezone.localdate(issued_at):
         raise ValidationError({"valid_until": [_("The end of validity is before the day of issue.")]})
     public_id = uuid.uuid4()
     unsigned = documents.build(
@@ -132,7 +132,7 @@ def revoke(credential: IssuedCredential, *, reason: str, actor=None) -> IssuedCr
         locked = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
         if locked.revoked_at is not None:
             raise ValidationError({"credential": [
-                _("The credential was already revoked on %(date)s.") % {"date": locked.revoked_at.date().isoformat()}
+                _("The credential was already revoked on %(date)s.") % {"date": timezone.localdate(locked.revoked_at).isoformat()}
             ]})
         locked.revoked_at = timezone.now()
         locked.revocation_reason = reason

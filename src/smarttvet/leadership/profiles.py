@@ -31,7 +31,7 @@ def _portfolio(teacher) -> dict:
         return {}
     found: dict = {}
     if rows and rows[0]["verified_at"]:
-        found["record_date"] = rows[0]["verified_at"].date()
+        found["record_date"] = timezone.localdate(rows[0]["verified_at"])
     categories = sorted((r for r in rows if r["kind"] == "category" and r["code"]),
                         key=lambda r: r["start_date"] or dt.date.min, reverse=True)
     if categories:
@@ -49,7 +49,7 @@ def profile_of(teacher, today: dt.date | None = None) -> dict:
         "experience_years": experience,
         "management_years": experience if teacher.position in MANAGEMENT_POSITIONS else 0,
         "category": teacher.category,
-        "record_date": teacher.updated_at.date() if teacher.updated_at else today,
+        "record_date": timezone.localdate(teacher.updated_at) if teacher.updated_at else today,
         "field_codes": sorted(set(teacher.organization.offers.values_list("specialty__field__code", flat=True))),
     }
     portfolio = _portfolio(teacher)

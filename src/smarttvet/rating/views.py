@@ -150,9 +150,21 @@ def _card_details(run, organization, result, methodology) -> dict:
 def card(request, pk: int):
     organization = get_visible_or_404(request.user, Organization.objects.select_related("region"), pk=pk)
     run = selectors.choose_run(request.user, request.GET.get("run"))
+    if run is not None and run.is_published and not request.user.is_authenticated:
+        # What the public sees of a published run is the same for every visitor: its body is cached under the
+        # organisation, the run, the language and the data version (a publication or an edit changes it).
+        body = cached("card-body", (organization.pk, run.pk, get_language()),
+                      lambda: _card_body(request, organization, run))
+        return render(request, "rating/card.html", {"organization": organization, "run": run,
+                                                    "body_html": mark_safe(body)})  # noqa: S308 - our template
+    return render(request, "rating/card.html", {"organization": organization, "run": run,
+                                                "body_html": mark_safe(_card_body(request, organization, run))})
+
+
+def _card_body(request, organization, run) -> str:
     context = {"organization": organization, "run": run, "runs": selectors.run_list(request.user)[:50]}
     if run is None:
-        return render(request, "rating/card.html", context)
+        return render_to_string("rating/_card_body.html", context, request=request)
     methodology = run.methodology.methodology
     result = run.results.filter(organization=organization).first()
     league_names = present.league_names(methodology)
@@ -176,7 +188,7 @@ def card(request, pk: int):
         context["inspect"] = access.may_inspect(request.user, organization)
         if context["inspect"]:
             context["details"] = _card_details(run, organization, result, methodology)
-    return render(request, "rating/card.html", context)
+    return render_to_string("rating/_card_body.html", context, request=request)
 
 
 @require_POST

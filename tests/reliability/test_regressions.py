@@ -1,0 +1,107 @@
+"""Regression tests for the bugs the reliability suites found (each failed before its fix)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from tests.reliability.sweep import openapi_schema
+
+pytestmark = pytest.mark.django_db
+
+
+def _paginated() -> list[str]:
+    schema, _broken = openapi_schema()
+    return sorted(path for path, operations in schema["paths"].items()
+                  if "{" not in path and any(p.get("name") == "page"
+                                             for p in operations.get("get", {}).get("parameters", [])))
+
+
+# Found by the suites in apps still being built when this was written; reported to their authors.
+KNOWN = {
+    "/api/v1/leadership/assignments": "leadership paginates with ninja's PageNumberPagination (unbounded page): "
+                                      "import it from smarttvet.core.pagination",
+    "/api/v1/kpi/scorecards": "kpi paginates with ninja's PageNumberPagination (unbounded page): import it from "
+                              "smarttvet.core.pagination",
+}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN[p], strict=False))
+                                  if p in KNOWN else p for p in _paginated()])
+def test_a_huge_page_number_is_a_422_on_every_paginated_list(world, path):
+    """``?page=10**28`` made the database overflow on the offset: a 500 on every paginated API list."""
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["ministry"])
+    response = client.get(path, {"page": 10**28})
+    assert response.status_code == 422, (path, response.status_code, response.content[:300])
+    assert client.get(path, {"page": 1}).status_code == 200, path
+
+
+def test_every_paginated_list_is_covered():
+    assert len(_paginated()) >= 8
+
+
+def test_an_unmatched_api_url_answers_json_with_the_security_headers():
+    """A malformed id that the URL converter rejects answered Django's HTML 404 page under /api/."""
+    response = Client().get("/api/v1/credentials/not-a-uuid/document")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json") and response.json() == {"detail": "Not found."}
+    assert "Content-Security-Policy" in response and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_plan_file_with_a_bad_version_is_a_named_error():
+    """``version: null`` (or text) in a plan file raised TypeError/ValueError instead of SeedError."""
+    from pathlib import Path
+
+    import yaml
+
+    from smarttvet.plans import seeds
+
+    path = next(Path(seeds.__file__).parent.joinpath("data").rglob("*.yaml"))
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for bad in (None, "two", [1], 0, True):
+        document["version"] = bad
+        with pytest.raises(seeds.SeedError, match="version"):
+            seeds.parse(document)
+    document["version"] = 3
+    assert seeds.parse(document).version == 3
+
+
+def test_a_damaged_parquet_file_is_a_named_error(world, settings, tmp_path):
+    """A Parquet file with its PAR1 markers but a damaged footer escaped as duckdb.InvalidInputException."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    settings.GRADEBOOK_STORE = tmp_path / "store"
+    path = tmp_path / "marks.parquet"
+    pq.write_table(pa.table({"organization": ["1"], "student": ["s"]}), path)
+    content = path.read_bytes()
+    path.write_bytes(content[:-12] + b"\xff\xff\xff\x7f" + content[-8:])
+    with pytest.raises(CommandError) as caught:
+        call_command("gradebook", "import", str(path), "--no-progress", stdout=io.StringIO())
+    assert caught.value.returncode == 2 and "marks.parquet" in str(caught.value)
+
+
+def test_a_damaged_sheet_in_a_rating_data_workbook_is_a_named_error(tmp_path):
+    """The rating engine read the rows of an XLSX outside its error handling: ElementTree's ParseError escaped."""
+    from openpyxl import Workbook
+
+    from smarttvet.rating.engine.errors import DataError
+    from smarttvet.rating.engine.tabular import read_table
+
+    path = tmp_path / "data.xlsx"
+    book = Workbook()
+    book.active.append(["unit", "name"])
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:200] + b"<row><c"
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(DataError, match="not a readable XLSX workbook"):
+        read_table(path)
