@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import sys
 import time
 import uuid
 
@@ -27,6 +28,18 @@ _SECRET_PARAM = re.compile(r"token|secret|key|signature|password|iin|code_hash",
 PROBE_PATHS = frozenset({"/health/", "/ready/", "/metrics"})
 
 request_logger = logging.getLogger("smarttvet.request")
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of the record, not the stream present at configuration
+    (test runners and process managers swap it; a handler holding the old one fails on a closed file)."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):
+        return sys.stderr
 
 
 class RequestIdFilter(logging.Filter):
@@ -99,7 +112,8 @@ def logging_config(fmt: str, level: str = "INFO") -> dict:
             "json": {"()": "smarttvet.core.logs.JsonFormatter"},
             "text": {"()": "smarttvet.core.logs.TextFormatter"},
         },
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": fmt, "filters": ["request_id"]}},
+        "handlers": {"console": {"class": "smarttvet.core.logs.StderrHandler", "formatter": fmt,
+                                 "filters": ["request_id"]}},
         "root": {"handlers": ["console"], "level": "WARNING"},
         "loggers": {
             "smarttvet": {"level": level},

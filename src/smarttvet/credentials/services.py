@@ -132,7 +132,8 @@ def revoke(credential: IssuedCredential, *, reason: str, actor=None) -> IssuedCr
         locked = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
         if locked.revoked_at is not None:
             raise ValidationError({"credential": [
-                _("The credential was already revoked on %(date)s.") % {"date": timezone.localdate(locked.revoked_at).isoformat()}
+                _("The credential was already revoked on %(date)s.")
+                % {"date": timezone.localdate(locked.revoked_at).isoformat()}
             ]})
         locked.revoked_at = timezone.now()
         locked.revocation_reason = reason
