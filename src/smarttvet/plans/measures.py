@@ -148,7 +148,7 @@ def compute_many(requests: Iterable[tuple[str, Owner, int]]) -> dict[tuple[str, 
         owners.add(owner)
         years.add(year)
     result: dict[tuple[str, Owner, int], float] = {}
-    version = core_cache.data_version() if by_key else ""
+    version = core_cache.data_version() if by_key and core_cache.enabled() else ""
     for key, (owners, years) in by_key.items():
         measure = MEASURES.get(key)
         if measure is None:
