@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from tests.reference_data import ensure_reference_data
+
 CHROMIUM = os.environ.get("SMARTTVET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -59,20 +61,4 @@ def new_page(browser):
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
     """Transactional tests empty every table afterwards, the migrations' reference data included: reload it."""
-    from smarttvet.registry import reference
-    from smarttvet.registry.models import EconomicSector, FieldOfEducation, Qualification, Region, Specialty
-
-    if not Region.objects.exists():
-        reference.load_regions(Region)
-        reference.load_sectors(EconomicSector)
-        reference.load_fields(FieldOfEducation)
-        reference.load_classifier(FieldOfEducation, Specialty, Qualification)
-    from smarttvet.labour import reference as labour_reference
-    from smarttvet.labour.models import Occupation
-    from smarttvet.partnership import reference as partnership_reference
-    from smarttvet.partnership.models import WorldSkillsCompetency
-
-    if not Occupation.objects.exists():
-        labour_reference.load_all()
-    if not WorldSkillsCompetency.objects.exists():
-        partnership_reference.load_competencies(WorldSkillsCompetency, EconomicSector)
+    ensure_reference_data()

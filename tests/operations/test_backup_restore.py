@@ -12,6 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from tests.reference_data import ensure_reference_data
+
 KEY_TABLES = ("registry_organization", "people_student", "people_teacher", "rating_ratingresult",
               "rating_ratingrun", "accounts_user", "accounts_auditentry")
 
@@ -53,6 +55,7 @@ def _facts(cursor) -> tuple[dict[str, int], dict[str, str]]:
 
 def test_dump_and_restore_into_a_fresh_database_loses_nothing(tmp_path, settings):
     settings.DATA_DIR = tmp_path
+    ensure_reference_data()  # an earlier transactional test may have emptied the migrations' data
     call_command("demo", "--scale", "small", "--no-progress")
     call_command("rating", "run", "--year", "2025", "--publish", "--no-progress")
     bindir = _bindir()
