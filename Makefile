@@ -78,11 +78,14 @@ test: install static messages lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
+# Two pytest workers (pytest-xdist): one per core of the CI machine; each has its own test database.
+TEST_WORKERS ?= 2
+
 test-sqlite:
-	SMARTTVET_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -q
+	SMARTTVET_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test-postgres:
-	scripts/with-postgres.sh $(BIN)/pytest -q
+	SMARTTVET_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # Faults, hostile input and the authorization sweep with their large budgets, on a throw-away PostgreSQL (the
 # PostgreSQL-only fault tests need it): one summary table; non-zero exit on any failure or lost record.

@@ -21,17 +21,7 @@ def _paginated() -> list[str]:
                                              for p in operations.get("get", {}).get("parameters", [])))
 
 
-# Found by the suites in apps still being built when this was written; reported to their authors.
-KNOWN = {
-    "/api/v1/leadership/assignments": "leadership paginates with ninja's PageNumberPagination (unbounded page): "
-                                      "import it from smarttvet.core.pagination",
-    "/api/v1/kpi/scorecards": "kpi paginates with ninja's PageNumberPagination (unbounded page): import it from "
-                              "smarttvet.core.pagination",
-}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN[p], strict=False))
-                                  if p in KNOWN else p for p in _paginated()])
+@pytest.mark.parametrize("path", _paginated())
 def test_a_huge_page_number_is_a_422_on_every_paginated_list(world, path):
     """``?page=10**28`` made the database overflow on the offset: a 500 on every paginated API list."""
     client = Client(raise_request_exception=False)
@@ -86,6 +76,22 @@ def test_a_damaged_parquet_file_is_a_named_error(world, settings, tmp_path):
     assert caught.value.returncode == 2 and "marks.parquet" in str(caught.value)
 
 
+def test_a_parquet_file_whose_column_names_are_not_utf8_is_a_named_error(world, settings, tmp_path):
+    """DuckDB hands such names to Python, where decoding them raised UnicodeDecodeError (found on PostgreSQL)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    settings.GRADEBOOK_STORE = tmp_path / "store"
+    path = tmp_path / "marks.parquet"
+    pq.write_table(pa.table({"organization": ["1"], "zzzzzzzz": ["s"]}), path)
+    content = path.read_bytes()
+    assert b"zzzzzzzz" in content
+    path.write_bytes(content.replace(b"zzzzzzzz", b"\x80\x81zzzzzz"))
+    with pytest.raises(CommandError) as caught:
+        call_command("gradebook", "import", str(path), "--no-progress", stdout=io.StringIO())
+    assert caught.value.returncode == 2 and "marks.parquet" in str(caught.value)
+
+
 def test_a_damaged_sheet_in_a_rating_data_workbook_is_a_named_error(tmp_path):
     """The rating engine read the rows of an XLSX outside its error handling: ElementTree's ParseError escaped."""
     from openpyxl import Workbook
@@ -105,3 +111,24 @@ def test_a_damaged_sheet_in_a_rating_data_workbook_is_a_named_error(tmp_path):
             target.writestr(name, data)
     with pytest.raises(DataError, match="not a readable XLSX workbook"):
         read_table(path)
+
+
+def test_a_nul_character_in_a_request_is_a_400_on_every_page_and_api_list(world):
+    """PostgreSQL text cannot hold NUL: ``?q=a%00b`` raised DataError (a 500) on the lists with a text filter."""
+    from tests.reliability.sweep import routes
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["ministry"])
+    tried = 0
+    for route in routes():
+        if "<" in route.path or route.is_admin or route.name in ("accounts:logout",):
+            continue
+        response = client.get("/" + route.path, {"q": "a\x00b", "region": "\x00"})
+        assert response.status_code == 400, (route.path, response.status_code)
+        tried += 1
+    assert tried > 40
+    response = client.post("/api/v1/partnership/needs", data='{"comment": "a\\u0000b"}',
+                           content_type="application/json")
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
+    page = client.get("/ru/registry/organizations/", {"q": "\x00"})
+    assert page.status_code == 400 and "NUL" in page.content.decode()

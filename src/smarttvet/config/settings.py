@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "smarttvet.core.middleware.RequestObservabilityMiddleware",  # request id, one log line, metrics
     "django.middleware.security.SecurityMiddleware",
     "smarttvet.core.outage.DatabaseOutageMiddleware",  # a database outage: a clear 503, no stack trace
+    "smarttvet.core.request_guard.RejectNulMiddleware",  # NUL in a request: 400 (PostgreSQL text refuses it)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

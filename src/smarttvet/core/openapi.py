@@ -20,6 +20,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 ERROR_SCHEMA = "ErrorResponse"
 ERRORS = {
+    400: "A malformed request (e.g. a NUL character in a parameter)",
     401: "Not logged in",
     403: "Not allowed for the caller's role or scope",
     404: "Not found, or outside the caller's scope",

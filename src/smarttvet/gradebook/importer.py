@@ -193,7 +193,8 @@ def validate(path: Path, *, dataset: str = "", year: int | None = None, sample: 
     con = con or duckdb.connect()
     try:
         return _validate(path, files, con, dataset=dataset, year=year, sample=sample)
-    except duckdb.Error as exc:  # a damaged Parquet file or an unreadable CSV: say so, never a stack trace
+    except (duckdb.Error, UnicodeDecodeError) as exc:  # a damaged Parquet file (column names that are not UTF-8
+        # included) or an unreadable CSV: say so, never a stack trace
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path.name}: the file cannot be read ({reason})") from None
 

@@ -6,10 +6,10 @@ the errors by field."""
 import datetime as dt
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
 from smarttvet.accounts.scoping import scope_q
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.kpi import access, present, selectors, services
 from smarttvet.kpi.models import Scorecard
 

@@ -13,10 +13,10 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, FloatField, IntegerField, Value
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 from pydantic import model_validator
 
+from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.leadership import selectors, services
 from smarttvet.leadership.models import Assignment
 from smarttvet.registry.selectors import region_by_code
