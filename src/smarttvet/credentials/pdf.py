@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from smarttvet.core.i18n import LANGUAGE_CODES, pick
+from smarttvet.core.pdf import html_to_pdf
 from smarttvet.credentials import documents, services, verification
 from smarttvet.credentials.models import IssuedCredential
 from smarttvet.credentials.qr import qr_svg
@@ -37,11 +38,5 @@ def credential_html(credential: IssuedCredential, language: str) -> str:
         })
 
 
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"The credential PDF fetches no external resource ({url}).")
-
-
 def credential_pdf(credential: IssuedCredential, language: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=credential_html(credential, language), base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return html_to_pdf(credential_html(credential, language))

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from smarttvet.core.i18n import LANGUAGE_CODES
+from smarttvet.core.pdf import html_to_pdf
 from smarttvet.plans import selectors
 from smarttvet.plans.models import Plan
 
@@ -52,15 +53,8 @@ def _swot_labels():
     return [(kind, str(label)) for kind, label in SwotItem.Kind.choices]
 
 
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"The plan report fetches no external resource ({url}).")
-
-
 def report_pdf(plan: Plan, language: str, *, today: dt.date | None = None) -> bytes:
-    from weasyprint import HTML
-
-    html = report_html(plan, language, today=today)
-    return HTML(string=html, base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return html_to_pdf(report_html(plan, language, today=today))
 
 
 def _value(value):

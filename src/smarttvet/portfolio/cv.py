@@ -11,7 +11,8 @@ import datetime as dt
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from smarttvet.plans.reports import _no_fetch, report_language
+from smarttvet.core.pdf import html_to_pdf
+from smarttvet.plans.reports import report_language
 from smarttvet.portfolio import kinds, selectors
 from smarttvet.portfolio.models import Record
 
@@ -39,6 +40,4 @@ def cv_html(teacher, language: str, *, today: dt.date | None = None) -> str:
 
 
 def render_pdf(teacher, language: str, *, today: dt.date | None = None) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=cv_html(teacher, language, today=today), base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return html_to_pdf(cv_html(teacher, language, today=today))
