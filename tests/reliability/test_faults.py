@@ -200,3 +200,30 @@ def test_the_store_recovers_a_swap_interrupted_at_any_step(settings, tmp_path):
     assert store.recover() and (target / "data.parquet").read_bytes() == b"new" and not aside.exists()
     assert store.recover() == []
     report.cases(SUITE, 3, "partition swap interrupted at each step")
+
+
+def test_the_fault_marker_appears_only_whole(monkeypatch, tmp_path):
+    """Regression (CI, PostgreSQL): the test polled for the marker, saw it created but not yet written, killed the
+    job and read an empty stage. The marker is now written aside and renamed into place."""
+    from pathlib import Path
+
+    from smarttvet.core import faults
+
+    marker = tmp_path / "fault.marker"
+    opened: list[str] = []
+    real_write_text = Path.write_text
+
+    def spying_write_text(self, *args, **kwargs):
+        opened.append(self.name)
+        assert not marker.exists(), "the marker must not exist while its content is being written"
+        return real_write_text(self, *args, **kwargs)
+
+    monkeypatch.setenv("SMARTTVET_FAULT_AT", "Storing measures@2")
+    monkeypatch.setenv("SMARTTVET_FAULT_MARKER", str(marker))
+    monkeypatch.setattr(Path, "write_text", spying_write_text)
+    monkeypatch.setattr(faults.time, "sleep", lambda seconds: None)
+    faults.checkpoint("Storing measures 2025", 1)
+    assert not marker.exists()  # not yet at the chosen count
+    faults.checkpoint("Storing measures 2025", 2)
+    assert marker.read_text(encoding="utf-8").startswith("Storing measures 2025 2 ")
+    assert opened == ["fault.marker.partial"] and not (tmp_path / "fault.marker.partial").exists()

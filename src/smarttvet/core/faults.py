@@ -28,5 +28,8 @@ def checkpoint(label: str, done: int) -> None:
         return
     marker = os.environ.get("SMARTTVET_FAULT_MARKER")
     if marker:
-        Path(marker).write_text(f"{label} {done} {os.getpid()}\n", encoding="utf-8")
+        # written aside and renamed: the test polls for the file and must never see it created but still empty
+        partial = Path(f"{marker}.partial")
+        partial.write_text(f"{label} {done} {os.getpid()}\n", encoding="utf-8")
+        partial.replace(marker)
     time.sleep(MAX_PAUSE_SECONDS)  # the test kills the process here; if it does not, the job goes on
