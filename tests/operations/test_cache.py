@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from smarttvet.core import cache as core_cache
+from tests.labour.page_fixtures import labour_world  # noqa: F401 (fixture)
 
 
 def _queries(client, url: str) -> tuple[int, object]:
@@ -173,3 +175,29 @@ def test_computed_plan_measures_are_cached_until_a_write(world, real_cache, monk
     audit.record(actor="test", action="update", target_label="plan")
     measures.compute_many(request)
     assert calls.count(key) == 2
+
+
+@pytest.mark.django_db
+def test_labour_region_and_specialty_pages_are_cached_and_scoped_per_user(client, labour_world, real_cache):  # noqa: F811
+    from smarttvet.accounts import audit
+
+    lw = labour_world
+    region_url = f"/en/labour/regions/{lw.turkistan.kato}/"
+    specialty_url = f"{region_url}specialties/{lw.expand.code}/"
+    for url in (region_url, specialty_url):
+        cold, _ = _queries(client, url)
+        warm, _ = _queries(client, url)
+        assert warm <= cold - 8, url  # the region's ten frame queries are not run again
+        audit.record(actor="test", action="import", target_label="vacancies.csv")
+        again, _ = _queries(client, url)
+        assert again >= cold - 1, url  # a write: computed again
+    # the cached figures are public; each user's scope is applied after the cache, in either order
+    seen = {}
+    for role in ("ministry", "anonymous", "organization", "ministry"):
+        c = Client()
+        if role != "anonymous":
+            c.force_login(lw.users[role])
+        (college,) = c.get(specialty_url).context["organizations"]
+        seen.setdefault(role, []).append((college["employment_visible"], college["employment_rate_12m"]))
+    assert seen == {"ministry": [(True, 80), (True, 80)], "anonymous": [(False, None)],
+                    "organization": [(True, 80)]}

@@ -60,11 +60,27 @@ def test_track_job_records_duration_and_outcome():
 
 
 @pytest.mark.django_db
-def test_commands_report_their_jobs_bad_input_as_rejected():
-    before = _value("smarttvet_job_duration_seconds_count", job="rating_run", outcome="rejected")
-    with pytest.raises(CommandError):
-        call_command("rating", "run", "--year", "nineteen")
-    assert _value("smarttvet_job_duration_seconds_count", job="rating_run", outcome="rejected") == before + 1
+def test_an_import_with_bad_input_is_a_rejected_job(tmp_path):
+    path = tmp_path / "students.csv"
+    path.write_text("not,the,columns\n1,2,3\n", encoding="utf-8")
+    before = _value("smarttvet_job_duration_seconds_count", job="import_students", outcome="rejected")
+    with pytest.raises(CommandError) as raised:
+        call_command("import", "students", str(path), "--no-progress")
+    assert raised.value.returncode == 2
+    assert _value("smarttvet_job_duration_seconds_count", job="import_students", outcome="rejected") == before + 1
+
+
+@pytest.mark.django_db
+def test_a_rating_run_started_from_a_page_is_a_tracked_job(client_as, world):
+    """The run is tracked in its service: a page, the API and the command line all count."""
+    count = "smarttvet_job_duration_seconds_count"
+    ok, rejected = _value(count, job="rating_run", outcome="ok"), _value(count, job="rating_run", outcome="rejected")
+    client = client_as(world.users["ministry"])
+    assert client.post("/en/ratings/runs/new/", {"year": "2025"}).status_code == 302
+    assert client.post("/en/ratings/runs/new/", {"year": "nineteen"}).status_code == 302  # refused with a message
+    assert _value(count, job="rating_run", outcome="ok") == ok + 1
+    assert _value(count, job="rating_run", outcome="rejected") == rejected + 1
+    assert _value("smarttvet_job_last_success_timestamp_seconds", job="rating_run") > 1.7e9
 
 
 def test_multiprocess_mode_adds_up_the_files_of_other_processes(tmp_path):

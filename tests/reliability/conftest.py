@@ -136,10 +136,12 @@ def build_world() -> DemoWorld:
             user.set_password(PASSWORD)
             user.save()
             world.users[role] = user
-        for role, scope in (("verifier", {"organization": home_org}), ("committee", {}), ("assessor", {})):
-            user = User.objects.create_user(f"sweep-{role}", password=PASSWORD, full_name=f"Sweep {role}")
-            RoleAssignment.objects.create(user=user, role=role, **scope)
-            world.users[role] = user
+        # the demo's committee member and assessor (who has candidates assigned), and a verifier
+        for username in ("committee", "assessor"):
+            world.users[username] = demo[username]
+        user = User.objects.create_user("sweep-verifier", password=PASSWORD, full_name="Sweep verifier")
+        RoleAssignment.objects.create(user=user, role="verifier", organization=home_org)
+        world.users["verifier"] = user
         _extras(world)
     return world
 

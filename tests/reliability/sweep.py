@@ -9,6 +9,7 @@ methods of API routes from the OpenAPI schema. New apps are covered as soon as t
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -189,23 +190,36 @@ def _fk_path(child: type[Model], parent: type[Model]) -> str | None:
     return None
 
 
-# Roles that the one scoping function leaves to an app's own access rules ("the reserve committee and assessors
-# reach only their own app's records"): the sweep does not judge them on that app's records.
-ROLE_OWN_APPS = {"committee": {"leadership"}, "assessor": {"leadership"}}
+def app_rule(model: type[Model]):
+    """An app's own access rule, when its ``access`` module has one (``visible(user, queryset, for_write=)``):
+    the reserve selection's committee, assessors and candidates follow rules beyond the one scoping function."""
+    try:
+        module = importlib.import_module(f"smarttvet.{model._meta.app_label}.access")
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, "visible", None)
+
+
+def scoped(model: type[Model]) -> bool:
+    return hasattr(model, "scope") or app_rule(model) is not None
+
+
+def readable(user, queryset, *, for_write: bool = False):
+    """``queryset`` narrowed to what ``user`` may read (or change): the app's own rule, else the generic one."""
+    from smarttvet.accounts.scoping import scope_q
+
+    rule = app_rule(queryset.model)
+    if rule is not None:
+        return rule(user, queryset, for_write=for_write)
+    return queryset.filter(scope_q(user, queryset.model, for_write=for_write))
 
 
 def outside(user, model: type[Model], *, for_write: bool):
     """Records of ``model`` this user may not read (or change)."""
-    from smarttvet.accounts.scoping import roles, scope_q
-
-    if not hasattr(model, "scope"):
-        return model._default_manager.none()
-    if any(model._meta.app_label in ROLE_OWN_APPS.get(role, ()) for role in roles(user)):
-        return model._default_manager.none()
-    q = scope_q(user, model, for_write=for_write)
-    if not q:  # an empty Q: everything is in scope
-        return model._default_manager.none()
-    return model._default_manager.exclude(pk__in=model._default_manager.filter(q).values("pk"))
+    manager = model._default_manager
+    if not scoped(model):
+        return manager.none()
+    return manager.exclude(pk__in=readable(user, manager.all(), for_write=for_write).values("pk"))
 
 
 @dataclass
@@ -235,12 +249,12 @@ def fill(route: Route, params: list[Param], user) -> Filled | None:
                 if obj is not None:
                     denied = mode if denied == "read" else denied
                     break
-            if obj is None and not hasattr(param.model, "scope"):
+            if obj is None and not scoped(param.model):
                 obj = manager.order_by("pk").first()  # reference data without a scope: any record
                 denied = "public"
             if obj is None:
                 return None
-            if hasattr(param.model, "scope"):
+            if scoped(param.model):
                 first_scoped = obj
         else:
             path = _fk_path(param.model, type(first_scoped))
@@ -258,8 +272,6 @@ def fill(route: Route, params: list[Param], user) -> Filled | None:
 
 def fill_inside(route: Route, user) -> str | None:
     """The URL with its parameters set to records ``user`` may read (the first of each); None if there are none."""
-    from smarttvet.accounts.scoping import visible
-
     url = "/" + route.path
     for param in resolve_params(route):
         if param.model is None:
@@ -268,8 +280,8 @@ def fill_inside(route: Route, user) -> str | None:
             value = param.field
         else:
             qs = param.model._default_manager.all()
-            if hasattr(param.model, "scope"):
-                qs = visible(user, qs)
+            if scoped(param.model):
+                qs = readable(user, qs)
             obj = qs.order_by("pk").first()
             if obj is None:
                 return None

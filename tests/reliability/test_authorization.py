@@ -32,8 +32,11 @@ from tests.reliability.sweep import (
     fill,
     form_fields,
     openapi_schema,
+    outside,
+    readable,
     resolve_params,
     routes,
+    scoped,
 )
 
 pytestmark = pytest.mark.django_db
@@ -127,8 +130,6 @@ class Sweep:
                     self._api_write(client, method, url, operation, role, f"{url} as anonymous", refuse=False)
 
     def _list_leak(self, route, url, response, role, user) -> None:
-        from smarttvet.accounts.scoping import visible
-
         try:
             body = json.loads(_body(response))
         except ValueError:
@@ -138,11 +139,11 @@ class Sweep:
             return
         last = [s for s in route.path.split("/") if s and "<" not in s][-1]
         candidates = sorted(_model_index().get(_singular(last), []), key=lambda qm: qm[0])
-        if not candidates or not hasattr(candidates[0][1], "scope"):
+        if not candidates or not scoped(candidates[0][1]):
             return
         model = candidates[0][1]
         ids = {item["id"] for item in items}
-        allowed = set(visible(user, model._default_manager.filter(pk__in=ids)).values_list("pk", flat=True))
+        allowed = set(readable(user, model._default_manager.filter(pk__in=ids)).values_list("pk", flat=True))
         self.counts["list checks"] += 1
         if ids - allowed:
             self.failures.append(f"GET {url} as {role}: lists {len(ids - allowed)} {model.__name__} outside the "
@@ -232,3 +233,28 @@ def test_the_sweep_catches_a_page_that_ignores_the_scope(demo_world, settings, d
     leaks = [f for f in sweep.failures if "/leaky/plans/" in f]
     assert any(f.startswith("GET") and "where 403/404 is due" in f for f in leaks), sweep.failures
     assert any(f.startswith("POST") and "audit trail grew" in f for f in leaks), sweep.failures
+
+
+def test_reserve_roles_are_judged_by_the_selection_rules(demo_world, db):
+    """The committee sees every candidate; an assessor only those assigned to them and only their own
+    assignments; so the sweep fills the score and candidate URLs with others' records for the assessor."""
+    from smarttvet.leadership.models import Application, Assignment
+
+    assessor = demo_world.users["assessor"]
+    own = Assignment.objects.filter(assessor__user=assessor)
+    assert own.exists(), "the demo assessor has no assignment: the sweep would not judge them"
+    assert not outside(demo_world.users["committee"], Application, for_write=False).exists()
+    hidden = outside(assessor, Application, for_write=False)
+    assert hidden.exists() and not hidden.filter(assignments__assessor__user=assessor).exists()
+    assert not outside(assessor, Assignment, for_write=True).filter(pk__in=own.values("pk")).exists()
+    by_name = {r.name: r for r in routes()}
+    for name, model in (("leadership:score", Assignment), ("leadership:candidate", Application)):
+        route = by_name[name]
+        filled = fill(route, resolve_params(route), assessor)
+        assert filled is not None and filled.denied == "read", name
+        (obj,) = filled.objects
+        assert isinstance(obj, model), name
+        if model is Assignment:
+            assert obj.assessor.user_id != assessor.pk  # another assessor's assignment
+        else:
+            assert hidden.filter(pk=obj.pk).exists()  # a candidate not assigned to them

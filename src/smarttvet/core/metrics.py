@@ -7,7 +7,8 @@ its outcome (``ok``, ``rejected`` for bad input, ``error``, ``interrupted``).
 Under gunicorn every worker is a process: set ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory writable by
 the workers (cleared at start by ``smarttvet.core.gunicorn_conf``) and ``/metrics`` adds up the workers' files.
 Management commands run with the same variable write their job metrics there too, so a nightly
-``smarttvet rating run`` shows on the server's ``/metrics``.
+``smarttvet rating run`` shows on the server's ``/metrics``. Jobs that pages and the API start too (a rating
+run, the KPI scorecards) are tracked in their service, so they count wherever they were started.
 
 ``/metrics`` answers only to a client on an allowed network (``SMARTTVET_METRICS_ALLOW``, loopback by default)
 that did not come through a proxy, or to one that sends ``Authorization: Bearer <SMARTTVET_METRICS_TOKEN>``.
@@ -69,6 +70,10 @@ def _outcome(exc: BaseException | None) -> str:
         return "ok" if exc.code in (0, None) else "error"
     returncode = getattr(exc, "returncode", None)
     if returncode == 2:  # CommandError(..., returncode=2): bad input, nothing written
+        return "rejected"
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    if isinstance(exc, ValidationError | PermissionDenied):  # a service refused the input or the actor
         return "rejected"
     return "error"
 

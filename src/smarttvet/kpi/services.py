@@ -31,6 +31,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from smarttvet.accounts import audit
+from smarttvet.core.metrics import track_job
 from smarttvet.kpi import access, incentives, scoring, sources
 from smarttvet.kpi.models import IncentiveScenario, KpiIndicator, KpiSet, Scorecard, ScorecardEvent
 
@@ -246,6 +247,7 @@ class ComputeSummary:
         return self.created + self.updated + self.new_versions + self.unchanged
 
 
+@track_job("kpi_scorecards")  # duration and outcome on /metrics, from the page or the command line
 def scorecards_compute(*, actor, year: Any, kpi_set: KpiSet | None = None) -> ComputeSummary:
     """Compute the scorecards of ``year`` (see the module's description). The ministry (or the command line)."""
     access.require_ministry(actor)

@@ -34,20 +34,20 @@ names in one per kind, and the user's role assignments once per request.
 
 Caching
 -------
-The forecasts behind the gap (Holt-Winters per region × specialty) take seconds at national scale, so their
-results are kept in Django's cache under a **fingerprint of the loaded frames** (:func:`fingerprint`): the
-frames are always loaded (the same queries every time), and any change of the data — a new import, an edited
-mapping — changes the fingerprint, so a cached figure is never stale.
+The forecasts behind the gap (Holt-Winters per region × specialty) take seconds at national scale, so the
+heatmap, a region's gap and vacancy outlook and the public figures of a specialty in a region are kept whole
+in the shared cache under the platform's **data version** (:mod:`smarttvet.core.cache`): every audited write
+— an import, an edited mapping, a declared need — changes it, so a cached figure is never stale, and a repeat
+view runs two small queries instead of loading the frames. What depends on the user (employment rates per
+organisation, the enterprise rows of declared needs) is applied after the cache, on every request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
-from django.core.cache import cache
 from django.db.models import Avg, Count, Sum
 from django.http import Http404
 
@@ -62,35 +62,6 @@ HORIZONS = tuple(range(1, gap.MAX_HORIZON + 1))
 DEFAULT_HORIZON = gap.DEFAULT_HORIZON
 EMPLOYMENT_BY = ("organization", "specialty", "region", "cohort")
 VACANCY_WINDOW = 12  # months of the latest vacancies summed per occupation on the specialty page
-CACHE_SECONDS = 6 * 3600
-FRAMES = ("students", "outcomes", "vacancies", "mapping", "needs", "offers", "specialties", "organizations",
-          "regions", "fields")
-
-
-# ---------------------------------------------------------------------------------------- cache
-def fingerprint(data: gap.LabourData) -> str:
-    """A digest of every frame of ``data`` (values, index, columns) and its region and base year."""
-    known = getattr(data, "_fingerprint", None)
-    if known:
-        return known
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{data.region_id}|{data.base_year}".encode())
-    for name in FRAMES:
-        frame = getattr(data, name)
-        digest.update(f"|{name}|{frame.shape}|{list(frame.columns)}|{frame.index.name}|".encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    data._fingerprint = digest.hexdigest()
-    return data._fingerprint
-
-
-def _cached(kind: str, data: gap.LabourData, parts: tuple, compute):
-    key = ":".join(["labour", kind, *(str(p) for p in parts), fingerprint(data)])
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
-
 
 # ---------------------------------------------------------------------------------------- parameters
 def parse_horizon(raw, default: int | None = DEFAULT_HORIZON) -> int | None:
@@ -196,7 +167,7 @@ def heatmap(horizon: int) -> Heatmap:
 
 def _heatmap(horizon: int) -> Heatmap:
     data = gap.load()
-    cells = _cached("heatmap", data, (horizon,), lambda: gap.heatmap(gap.gap_summary(data, horizon)))
+    cells = gap.heatmap(gap.gap_summary(data, horizon))
     return Heatmap(horizon=horizon, base_year=data.base_year, cells=cells, regions=data.regions, fields=data.fields)
 
 
@@ -206,7 +177,6 @@ class RegionGap:
     region: Region
     horizon: int
     base_year: int
-    data: gap.LabourData
     table: pd.DataFrame  # gap.gap_table: one row per specialty
     recommendations: pd.DataFrame  # recommend.RECOMMENDATION_COLUMNS
 
@@ -215,16 +185,18 @@ class RegionGap:
         return list(range(self.base_year + 1, self.base_year + self.horizon + 1))
 
 
-def region_gap(region: Region, horizon: int, language: str | None = None, *,
-               data: gap.LabourData | None = None) -> RegionGap:
-    """A region's gap table and recommendations over ``horizon`` years (public; ten queries)."""
-    data = gap.load(region) if data is None else data
+def region_gap(region: Region, horizon: int, language: str | None = None) -> RegionGap:
+    """A region's gap table and recommendations over ``horizon`` years (public; cached under the data version,
+    ten queries to compute)."""
     language = language or "en"
-    table = _cached("table", data, (region.pk, horizon, language),
-                    lambda: gap.gap_table(region, horizon, language, data))
-    recommendations = recommend.recommend_from_summary(table, horizon)
-    return RegionGap(region=region, horizon=horizon, base_year=data.base_year, data=data, table=table,
-                     recommendations=recommendations)
+    return core_cache.cached("labour-region-gap", (region.pk, horizon, language),
+                             lambda: _region_gap(region, horizon, language, gap.load(region)))
+
+
+def _region_gap(region: Region, horizon: int, language: str, data: gap.LabourData) -> RegionGap:
+    table = gap.gap_table(region, horizon, language, data)
+    return RegionGap(region=region, horizon=horizon, base_year=data.base_year, table=table,
+                     recommendations=recommend.recommend_from_summary(table, horizon))
 
 
 @dataclass
@@ -239,10 +211,11 @@ class VacancyOutlook:
     backtest_series: dict = field(default_factory=dict)  # demand.backtest_summary(level="series")
 
 
-def vacancy_outlook(data: gap.LabourData, until_year: int) -> VacancyOutlook:
-    """The monthly postings of ``data`` (one region's, as loaded), forecast to December ``until_year`` with the
-    model of :mod:`~smarttvet.labour.demand`, and its rolling-origin backtest. No query."""
-    return _cached("outlook", data, (until_year,), lambda: _vacancy_outlook(data, until_year))
+def vacancy_outlook(region: Region, until_year: int) -> VacancyOutlook:
+    """A region's monthly postings, forecast to December ``until_year`` with the model of
+    :mod:`~smarttvet.labour.demand`, and its rolling-origin backtest (cached under the data version)."""
+    return core_cache.cached("labour-outlook", (region.pk, until_year),
+                             lambda: _vacancy_outlook(gap.load(region), until_year))
 
 
 def _vacancy_outlook(data: gap.LabourData, until_year: int) -> VacancyOutlook:
@@ -321,24 +294,32 @@ class SpecialtyInRegion:
 def specialty_in_region(user, region: Region, specialty: Specialty, horizon: int,
                         language: str | None = None) -> SpecialtyInRegion:
     """The organisations of a region providing a specialty (enrolment, expected graduates, employment in the
-    user's scope) and the occupations it leads to with their vacancies in the region."""
+    user's scope) and the occupations it leads to with their vacancies in the region. The public figures are
+    cached under the data version; the user's scope is applied to a copy on every request."""
+    language = language or "en"
+    public = core_cache.cached("labour-specialty", (region.pk, specialty.pk, horizon, language),
+                               lambda: _specialty_in_region(region, specialty, horizon, language))
+    organizations = public.organizations.copy()
+    allowed = employment_scope(user).mask(organizations)
+    organizations["employment_visible"] = allowed
+    organizations.loc[~allowed, "employment_rate_12m"] = float("nan")
+    organizations.loc[~allowed, "employment_n"] = 0
+    return replace(public, organizations=organizations)
+
+
+def _specialty_in_region(region: Region, specialty: Specialty, horizon: int, language: str) -> SpecialtyInRegion:
     data = gap.load(region)
     base = data.base_year
-    table = region_gap(region, horizon, language, data=data).table
+    table = _region_gap(region, horizon, language, data).table
     row = table[table["specialty_id"] == specialty.pk]
-    organizations = gap.drill_organisations(data, region.pk, specialty.pk, horizon, language or "en", base)
+    organizations = gap.drill_organisations(data, region.pk, specialty.pk, horizon, language, base)
     students = data.students[data.students["specialty_id"] == specialty.pk]
     on_roll = students[students["status"].isin([supply.STUDYING, supply.LEAVE])]
     enrolled = on_roll.groupby("organization_id")["n"].sum()
     admitted = students[students["cohort_year"] == base].groupby("organization_id")["n"].sum()
     organizations["enrolled"] = organizations["organization_id"].map(enrolled).fillna(0).astype(int)
     organizations["admitted"] = organizations["organization_id"].map(admitted).fillna(0).astype(int)
-    scope = employment_scope(user)
     organizations["region_id"] = region.pk
-    allowed = scope.mask(organizations)
-    organizations["employment_visible"] = allowed
-    organizations.loc[~allowed, "employment_rate_12m"] = float("nan")
-    organizations.loc[~allowed, "employment_n"] = 0
     occupations, months, last = _occupations(region, specialty, data.vacancies)
     return SpecialtyInRegion(region=region, specialty=specialty, horizon=horizon, base_year=base,
                              summary=row.iloc[0].to_dict() if len(row) else None, organizations=organizations,

@@ -104,7 +104,7 @@ def region(request, kato: str):
         if fmt not in ("csv", "xlsx"):
             raise Http404("This table cannot be exported in that format.")
         return _export_gap(region, horizon, rows, fmt)
-    outlook = selectors.vacancy_outlook(result.data, result.base_year + horizon)
+    outlook = selectors.vacancy_outlook(region, result.base_year + horizon)
     needs = selectors.declared_needs(request.user, region, result.years)
     needed = selectors.specialties_by_id(n["specialty_id"] for n in needs.by_specialty)
     for entry in needs.by_specialty:

@@ -103,3 +103,39 @@ def visible_related(user, queryset, prefix: str):
         return queryset
     ids = Application.objects.filter(q).values("pk")
     return queryset.filter(**{f"{prefix.rstrip('_')}__in": ids})
+
+
+# How each reserve model reaches its application ("" for the application itself), and which records a
+# non-manager may change: a candidate their own stage results (to appeal), an assessor their own assignments.
+_APPLICATION_PATH = {"Application": "", "StageResult": "application", "Appeal": "result__application",
+                     "ReserveEntry": "application", "Assignment": "application", "Score": "assignment__application"}
+_ASSIGNMENT_PATH = {"Assignment": "", "Score": "assignment__"}
+
+
+def visible(user, queryset, *, for_write: bool = False):
+    """``queryset`` of any reserve model narrowed to what ``user`` may read (``for_write``: change) under the
+    rules above. Assignments and scores: the committee's and each assessor's own only. Models not tied to an
+    application (programmes, cohorts, stages, assessors, appointments) follow the generic rule."""
+    from smarttvet.accounts.scoping import scope_q
+
+    name = queryset.model.__name__
+    if sees_everything(user):
+        return queryset
+    if name not in _APPLICATION_PATH:
+        return queryset.filter(scope_q(user, queryset.model, for_write=for_write))
+    if name in _ASSIGNMENT_PATH:
+        assessor = assessor_of(user)
+        return queryset.filter(**{f"{_ASSIGNMENT_PATH[name]}assessor": assessor}) if assessor else queryset.none()
+    path = _APPLICATION_PATH[name]
+    if for_write:
+        own = {a.teacher_id for a in assignments(user) if a.role == "teacher"}
+        if name != "StageResult" or not own:
+            return queryset.none()
+        return queryset.filter(application__teacher_id__in=own)
+    q = application_q(user)
+    if q is None:
+        return queryset
+    from smarttvet.leadership.models import Application
+
+    ids = Application.objects.filter(q).values("pk")
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": ids})

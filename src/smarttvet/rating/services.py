@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from smarttvet.accounts import audit
+from smarttvet.core.metrics import track_job
 from smarttvet.core.progress import progress_bar
 from smarttvet.rating import snapshot
 from smarttvet.rating.access import require_ministry
@@ -176,6 +177,7 @@ def dataset_for_year(methodology: Methodology, year: int):
 
 
 # ---------------------------------------------------------------------------------------- runs
+@track_job("rating_run")  # duration and outcome on /metrics, from a page, the API or the command line
 def rating_run_create(*, actor, year: Any, methodology_code: str = DEFAULT_METHODOLOGY, uncertainty: Any = 0,
                       seed: Any = DEFAULT_SEED, progress: bool = False) -> RatingRun:
     """Compute and store a new draft run (the ministry only); returns it.

@@ -33,14 +33,14 @@ class Command(BaseCommand):
             return self.import_classifier(file)
         spec = spec_for(kind)
         rejected = rejected or file.with_name(f"{file.stem}.rejected.csv")
-        try:
-            with track_job(f"import_{spec.kind}"):  # duration and outcome on /metrics (smarttvet.core.metrics)
+        with track_job(f"import_{spec.kind}"):  # duration and outcome on /metrics (smarttvet.core.metrics)
+            try:
                 report = run_import(
                     spec, file, skip_invalid=skip_invalid, rejected_path=rejected,
                     progress=not options["no_progress"],
                 )
-        except TabularError as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            except TabularError as exc:  # bad input, nothing written: the job's outcome is "rejected"
+                raise CommandError(str(exc), returncode=2) from None
         for error in report.errors[:SHOWN_ERRORS]:
             self.stderr.write(f"row {error.row}, column {error.column}: {error.reason}")
         if len(report.errors) > SHOWN_ERRORS:

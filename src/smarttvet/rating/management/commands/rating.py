@@ -21,7 +21,6 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from smarttvet.core.metrics import track_job
 from smarttvet.rating.engine import cli as engine_cli
 
 ARGUMENTS = {"year": "--year", "methodology": "--methodology", "uncertainty": "--uncertainty", "seed": "--seed"}
@@ -78,8 +77,7 @@ class Command(BaseCommand):
             if code:
                 raise CommandError("rating compute failed (see the message above)", returncode=code)
             return
-        with track_job("rating_run"):  # duration and outcome on /metrics (smarttvet.core.metrics)
-            self._run(**options)
+        self._run(**options)  # the run's duration and outcome: on /metrics, from services.rating_run_create
 
     def _run(self, *, year, methodology, uncertainty, seed, publish, force, no_progress, **options):
         from smarttvet.rating import services
