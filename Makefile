@@ -95,7 +95,7 @@ reliability: install static messages
 # Load test: gunicorn on a PostgreSQL cluster kept in $(LOAD_DIR) with the $(LOAD_SCALE) demo (built once; about
 # 3 minutes for national), locust at rising concurrency; prints throughput and p50/p95/p99 per scenario.
 LOAD_SCALE ?= national
-LOAD_USERS ?= 10,25,50,100
+LOAD_USERS ?= 10,25,50,100,200,400
 LOAD_DURATION ?= 60
 LOAD_DIR ?= /tmp/smarttvet-load
 load: install static messages

@@ -149,6 +149,9 @@ def setup(home: Path, scale: str, seed: int, cluster: Cluster) -> dict:
         state["rating"] = timings["rating"]
         state["vacuum"] = 0.0
         state_file.write_text(json.dumps(state, indent=1))
+        # the directors' KPI scorecards of the published year, so that the database is the one `make demo` builds
+        timed("kpi", [SMARTTVET, "kpi", "demo"], env, timings)
+        state["kpi"] = timings["kpi"]
         started = time.monotonic()
         subprocess.run([str(cluster.bindir / "vacuumdb"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U",
                         "postgres", "--analyze", "--quiet", "smarttvet"], check=True)

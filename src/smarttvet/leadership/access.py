@@ -132,10 +132,4 @@ def visible(user, queryset, *, for_write: bool = False):
         if name != "StageResult" or not own:
             return queryset.none()
         return queryset.filter(application__teacher_id__in=own)
-    q = application_q(user)
-    if q is None:
-        return queryset
-    from smarttvet.leadership.models import Application
-
-    ids = Application.objects.filter(q).values("pk")
-    return queryset.filter(**{f"{path}__in" if path else "pk__in": ids})
+    return visible_related(user, queryset, f"{path}__") if path else visible_applications(user, queryset)
