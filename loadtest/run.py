@@ -1,13 +1,13 @@
 """Load test driver: `make load` (or `.venv/bin/python loadtest/run.py`).
 
 1. A PostgreSQL cluster kept between runs under ``$SMARTTVET_LOAD_DIR/<scale>-<seed>/`` (default
-   ``/tmp/smarttvet-load``): initdb once, then the demo of that scale and seed is generated and the 2025
-   rating published once (the time this takes is written to ``setup.json`` and printed). Later runs only start
-   the cluster and apply new migrations, so they begin in seconds.
+   ``/tmp/smarttvet-load``): initdb once, then the demo of that scale and seed is generated, the 2025 rating
+   published and the KPI demo run once (the time this takes is written to ``setup.json`` and printed). Later
+   runs only start the cluster and apply new migrations, so they begin in seconds.
 2. gunicorn serves the platform (production settings: DEBUG off, compressed static files) on a free port.
-3. locust runs headless at rising concurrency (``--users 10,25,50,100``) for ``--duration`` seconds each,
-   with the scenarios of ``loadtest/locustfile.py``; it stops early once the failure rate or p95 shows the
-   server is saturated.
+3. locust runs headless at rising concurrency (``--users 10,25,50,100,200,400``) for ``--duration`` seconds
+   each, with the scenarios of ``loadtest/locustfile.py``; it stops early once the server is saturated (over
+   20 % of requests fail, or the throughput rises by less than 10 % over the step before).
 4. A table per step: scenario, users, requests/s, p50/p95/p99 (ms), failures; with the machine's load average
    beside it (the machine may be shared). ``--json FILE`` writes the same figures for docs/operations.md.
 
@@ -241,6 +241,15 @@ def _ms(value: str) -> float | None:
     return None if value in ("", "N/A") else float(value)
 
 
+def saturation(previous_rps: float, total: dict) -> str | None:
+    """Why the step whose aggregated row is ``total`` shows a saturated server (None if it does not)."""
+    if total["requests"] and total["failures"] / total["requests"] > 0.2:
+        return f"{total['failures']} of {total['requests']} requests failed"
+    if previous_rps and total["rps"] < previous_rps * 1.1:
+        return f"throughput no longer rises ({previous_rps:.1f} -> {total['rps']:.1f} req/s)"
+    return None
+
+
 def print_table(rows: list[dict], out=sys.stdout) -> None:
     table = [COLUMNS] + [(r["scenario"], str(r["users"]), f"{r['rps']:.1f}",
                           *(f"{r[k]:.0f}" if r[k] is not None else "-" for k in ("p50", "p95", "p99")),
@@ -305,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="national")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--home", default=os.environ.get("SMARTTVET_LOAD_DIR", "/tmp/smarttvet-load"))
-    parser.add_argument("--users", default="10,25,50,100", help="concurrency steps, comma-separated")
+    parser.add_argument("--users", default="10,25,50,100,200,400", help="concurrency steps, comma-separated")
     parser.add_argument("--duration", type=int, default=60, help="seconds per step (default 60)")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1, help="gunicorn workers")
     parser.add_argument("--json", help="also write the figures to this JSON file")
@@ -351,11 +360,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.extend(step)
             total = next(r for r in step if r["scenario"].startswith("all"))
             log(f"  {total['rps']:.1f} req/s, p95 {total['p95']} ms, {total['failures']} failures")
-            if total["requests"] and total["failures"] / total["requests"] > 0.2:
-                log("  over 20 % of requests failed: the server is saturated; stopping")
+            reason = saturation(previous_rps, total)
+            if reason:
+                log(f"  {reason}: the server is saturated; stopping")
                 break
-            if previous_rps and total["rps"] < previous_rps * 1.1:
-                log(f"  throughput no longer rises ({previous_rps:.1f} -> {total['rps']:.1f} req/s): saturated")
             previous_rps = total["rps"]
         print(f"\nLoad test: {args.scale} demo (seed {args.seed}), gunicorn {args.workers} sync workers, "
               f"PostgreSQL {cluster.bindir.parent.name}, {args.duration} s a step, {os.cpu_count()} CPUs; "

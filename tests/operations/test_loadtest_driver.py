@@ -29,6 +29,15 @@ def test_the_table_has_a_row_per_scenario_and_step():
     assert run._ms("N/A") is None and run._ms("110") == 110.0
 
 
+def test_the_climb_stops_at_saturation():
+    run = _driver()
+    assert run.saturation(0.0, {"rps": 7.1, "requests": 421, "failures": 0}) is None  # the first step
+    assert run.saturation(35.9, {"rps": 72.1, "requests": 4260, "failures": 0}) is None  # still rising
+    assert "no longer rises" in run.saturation(124.1, {"rps": 115.2, "requests": 7036, "failures": 0})
+    assert "no longer rises" in run.saturation(100.0, {"rps": 109.9, "requests": 6000, "failures": 0})
+    assert "failed" in run.saturation(10.0, {"rps": 40.0, "requests": 100, "failures": 21})
+
+
 def test_gunicorn_hooks_prepare_the_multiprocess_directory(tmp_path, monkeypatch):
     from smarttvet.core import gunicorn_conf
 
