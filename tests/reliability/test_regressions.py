@@ -132,3 +132,44 @@ def test_a_nul_character_in_a_request_is_a_400_on_every_page_and_api_list(world)
     assert response.status_code == 400 and "NUL" in response.json()["detail"]
     page = client.get("/ru/registry/organizations/", {"q": "\x00"})
     assert page.status_code == 400 and "NUL" in page.content.decode()
+
+
+def _date_query_parameters() -> list[tuple[str, str]]:
+    schema, _broken = openapi_schema()
+    found = []
+    for path, operations in schema["paths"].items():
+        for parameter in operations.get("get", {}).get("parameters", []):
+            options = parameter.get("schema", {}).get("anyOf", [parameter.get("schema", {})])
+            if parameter.get("in") == "query" and any(o.get("format") == "date" for o in options):
+                found.append((path, parameter["name"]))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(("path", "name"), _date_query_parameters())
+def test_a_number_is_not_a_date_in_any_query(world, path, name):
+    """``?active_on=-4.8e-232`` was read as a Unix time (1 January 1970) and answered 200 (schemathesis)."""
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["ministry"])
+    url = path.replace("{code}", "x")
+    response = client.get(url, {name: "-4.8e-232", "organization": world.college_a.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422, (path, name, response.status_code, response.content[:300])
+    assert name in response.content.decode() and "YYYY-MM-DD" in response.content.decode()
+
+
+def test_date_query_parameters_are_covered():
+    assert {name for _, name in _date_query_parameters()} >= {"active_on", "on"}
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "-4.8e-232", "1700000000", "01.09.2025", True])
+def test_a_date_in_a_request_body_must_be_written_as_a_date(value):
+    from ninja import Schema
+    from pydantic import ValidationError
+
+    from smarttvet.core.api_types import IsoDate
+
+    class Body(Schema):
+        valid_from: IsoDate
+
+    with pytest.raises(ValidationError, match="YYYY-MM-DD|valid date"):
+        Body(valid_from=value)
+    assert str(Body(valid_from=" 2025-09-01 ").valid_from) == "2025-09-01"

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import model_validator
 
+from smarttvet.core.api_types import IsoDate
 from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.leadership import selectors, services
 from smarttvet.leadership.models import Assignment
@@ -228,7 +229,7 @@ class MatchOut(Schema):
 @router.get("/vacancies/match", response={200: list[MatchOut], 404: ErrorOut}, auth=django_auth,
             summary="Reserve members ranked by fit for a director vacancy at an organisation on a date (default: "
                     "today), with reasons")
-def vacancy_match(request, organization: int, limit: int = 20, on: dt.date | None = None):
+def vacancy_match(request, organization: int, limit: int = 20, on: IsoDate | None = None):
     from smarttvet.leadership.views import reason_text
     from smarttvet.registry.models import Organization
 
@@ -372,7 +373,7 @@ def create_cohort(request, payload: CohortIn):
 
 
 class ScreenIn(Schema):
-    as_of: dt.date | None = Field(None, description="the date the rules are applied on (default: today)")
+    as_of: IsoDate | None = Field(None, description="the date the rules are applied on (default: today)")
 
 
 class ScreenOut(Schema):
@@ -546,7 +547,7 @@ def decide_appeal(request, appeal_id: int, payload: AppealDecisionIn):
 
 
 class ReserveIn(Schema):
-    valid_from: dt.date = Field(..., description="the reserve's validity starts on this day")
+    valid_from: IsoDate = Field(..., description="the reserve's validity starts on this day")
 
 
 class ReserveOut(Schema):
@@ -593,7 +594,7 @@ class AppointmentIn(TextIn):
     reserve_entry: int
     organization: int = Field(..., description="the organisation's id")
     position: str = Field(..., description="director or deputy")
-    appointed_on: dt.date
+    appointed_on: IsoDate
     route: str = Field(..., description="competition or outside (appointed outside a competition)")
 
 

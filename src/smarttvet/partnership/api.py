@@ -10,6 +10,7 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from smarttvet.core.api_types import IsoDate
 from smarttvet.core.pagination import PageNumberPagination, paginate
 from smarttvet.labour.models import EmployerNeed
 from smarttvet.partnership import selectors, services
@@ -127,7 +128,7 @@ class AgreementFilterIn(Schema):
     region: str = Field("", description="KATO code, 2-digit KATO prefix or ISO code (KZ-61)")
     organization: int | None = Field(None, description="the organisation's id")
     enterprise: int | None = Field(None, description="the enterprise's id")
-    active_on: dt.date | None = Field(None, description="in force on this day")
+    active_on: IsoDate | None = Field(None, description="in force on this day")
     q: str = Field("", description="text in the enterprise's or organisation's name, or an exact BIN")
 
     def to_filters(self) -> selectors.AgreementFilters:
