@@ -163,3 +163,50 @@ def test_pdf_is_only_for_the_teacher_their_organisation_and_the_ministry(client,
     for user in (other_org, other_teacher, other_region, world.users["employer"]):
         client.force_login(user)
         assert client.get(url).status_code == 404
+
+
+def _revocations() -> int:
+    return AuditEntry.objects.filter(changes__has_key="revocation_reason").count()
+
+
+@pytest.mark.parametrize("role", ["organization", "ministry"])
+def test_the_holders_organisation_and_the_ministry_revoke_from_the_page(client, world, credential, role):
+    page = f"/en/credentials/{credential.public_id}/"
+    client.force_login(world.users[role])
+    assert f'action="{page}revoke/"' in client.get(page).content.decode()
+    response = client.post(f"{page}revoke/", {"reason": "Issued in error"}, follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200 and "The credential is revoked" in body
+    assert "is-revoked" in body and "Issued in error" in body and f'action="{page}revoke/"' not in body
+    credential.refresh_from_db()
+    assert credential.revoked_at is not None and credential.revocation_reason == "Issued in error"
+    assert _revocations() == 1
+    assert verification.verify(credential.json_bytes()).revoked  # a copy anyone holds fails from now on
+
+
+def test_revoking_is_refused_to_the_holder_the_region_and_others_and_writes_nothing(client, world, credential):
+    page = f"/en/credentials/{credential.public_id}/"
+    other_org = f.user_with_role("other-college", "organization", organization=world.college_b)
+    expected = {"teacher": 403, "region": 403, "employer": 404}
+    for role, status in expected.items():
+        client.force_login(world.users[role])
+        assert f'action="{page}revoke/"' not in client.get(page).content.decode(), role
+        assert client.post(f"{page}revoke/", {"reason": "mine"}).status_code == status, role
+    client.force_login(other_org)
+    assert client.post(f"{page}revoke/", {"reason": "theirs"}).status_code == 404
+    client.logout()
+    assert client.post(f"{page}revoke/", {"reason": "anyone"}).status_code == 302  # to the login page
+    credential.refresh_from_db()
+    assert credential.revoked_at is None and _revocations() == 0
+
+
+def test_revoking_needs_a_reason_and_happens_once(client, world, credential):
+    page = f"/en/credentials/{credential.public_id}/"
+    client.force_login(world.users["organization"])
+    body = client.post(f"{page}revoke/", {"reason": "  "}, follow=True).content.decode()
+    assert "Give the reason for the revocation." in body and _revocations() == 0
+    client.post(f"{page}revoke/", {"reason": "Duplicate"})
+    body = client.post(f"{page}revoke/", {"reason": "Again"}, follow=True).content.decode()
+    assert "already revoked" in body and _revocations() == 1
+    credential.refresh_from_db()
+    assert credential.revocation_reason == "Duplicate"

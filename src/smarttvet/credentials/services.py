@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,9 +120,26 @@ def issue(*, teacher, kind: str, achievement: AchievementSpec, source=None, acto
     return credential
 
 
+def may_revoke(actor, credential: IssuedCredential) -> bool:
+    """The ministry, and the holder's organisation (its administration and verifiers, who verify the records
+    credentials are issued from), never on their own credential; the command line (no user) is trusted."""
+    from smarttvet.portfolio import access as portfolio_access
+
+    if actor is None or isinstance(actor, str) or getattr(actor, "is_superuser", False):
+        return True
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if credential.teacher_id in portfolio_access.own_teacher_ids(actor):
+        return False
+    return portfolio_access.is_national(actor) or portfolio_access.may_verify(actor, credential.teacher)
+
+
 def revoke(credential: IssuedCredential, *, reason: str, actor=None) -> IssuedCredential:
     """Revoke a credential: from now on it fails verification, which reports the date and ``reason``.
-    Refused (ValidationError, nothing written) without a reason or if it is already revoked."""
+    Refused (nothing written): PermissionDenied unless :func:`may_revoke`; ValidationError without a reason or
+    if it is already revoked."""
+    if not may_revoke(actor, credential):
+        raise PermissionDenied(_("Only the ministry and the holder's organisation may revoke this credential."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the revocation.")]})

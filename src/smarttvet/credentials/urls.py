@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:public_id>/", views.credential_detail, name="detail"),
     path("<uuid:public_id>.json", views.credential_json, name="json"),
     path("<uuid:public_id>/credential.pdf", views.credential_pdf, name="pdf"),
+    path("<uuid:public_id>/revoke/", views.credential_revoke, name="revoke"),
 ]

@@ -1,13 +1,18 @@
 """Public pages: verify a credential (paste or upload), a stored credential's status and its JSON, the platform's
-keys; and the PDF copy, for the teacher, their organisation and the ministry only. Thin: the checks live in
+keys; the PDF copy, for the teacher, their organisation and the ministry only; revocation by the ministry or
+the holder's organisation. Thin: the checks live in
 ``verification``."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from smarttvet.accounts.scoping import get_visible_or_404, visible
 from smarttvet.credentials import keys, pdf, services, verification
@@ -39,8 +44,26 @@ def credential_detail(request, public_id):
     url = services.verification_url(credential)
     return render(request, "credentials/detail.html", {
         "credential": credential, "result": verification.verify_stored(credential), "may_print": may_print,
+        "may_revoke": may_print and credential.revoked_at is None and services.may_revoke(request.user, credential),
         "languages": LANGUAGE_NAMES, "url": url, "qr": qr_svg(url),
     })
+
+
+@login_required
+@require_POST
+def credential_revoke(request, public_id):
+    """Revoke with a reason (the ministry, the holder's organisation): outside the user's scope 404, without
+    the right 403, a missing reason or a second revocation a message; nothing written then."""
+    credential = get_visible_or_404(request.user, IssuedCredential.objects.select_related("teacher"),
+                                    public_id=public_id)
+    try:
+        services.revoke(credential, reason=request.POST.get("reason", ""), actor=request.user)
+    except ValidationError as error:
+        for problems in error.message_dict.values():
+            messages.error(request, " ".join(problems))
+    else:
+        messages.success(request, _("The credential is revoked: from now on it fails verification."))
+    return redirect("credentials:detail", public_id=credential.public_id)
 
 
 def credential_json(request, public_id):
