@@ -10,6 +10,17 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the platform's default language (Kazakh): a request to ``/en/…`` leaves English
+    active in the thread, and no test may depend on which tests ran before it on the same worker."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @dataclass
 class World:
     """Two regions, three colleges, their people and a user for every role."""
@@ -64,3 +75,22 @@ def client_as(client):
         return client
 
     return login
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (browser, backup) ends with a flush that empties every table, the reference data
+    the migrations loaded (regions, classifier, occupations) included: reload it right after, so that the tests
+    that run after it on the same worker find it, whatever the order the workers take the tests in."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in getattr(item, "fixturenames", ()) or "live_server" in getattr(
+        item, "fixturenames", ()) or bool(marker and marker.kwargs.get("transaction"))
+    if not transactional:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests.reference_data import ensure_reference_data
+
+    with item.config.stash[blocking_manager_key].unblock():
+        ensure_reference_data()

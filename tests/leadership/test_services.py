@@ -17,6 +17,13 @@ from tests.leadership.conftest import score_all
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the platform's default language is Kazakh)."""
+    with translation.override("en"):
+        yield
+
+
 def refused(code, call, *args, **kwargs):
     """Run ``call``; it must be refused with ``code`` and write neither a score nor an audit row."""
     scores, audits = Score.objects.count(), AuditEntry.objects.count()

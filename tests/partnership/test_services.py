@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from smarttvet.accounts.models import AuditEntry
 from smarttvet.labour.models import EmployerNeed
@@ -14,6 +15,13 @@ from tests import factories as f
 from tests.partnership.conftest import other_specialty, specialty
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the platform's default language is Kazakh)."""
+    with translation.override("en"):
+        yield
 
 NEXT = dt.date.today().year + 1
 
