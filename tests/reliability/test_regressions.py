@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
 from tests.reliability.sweep import openapi_schema
+from tests.reliability.workbooks import damage_sheet, valid_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -94,21 +94,12 @@ def test_a_parquet_file_whose_column_names_are_not_utf8_is_a_named_error(world, 
 
 def test_a_damaged_sheet_in_a_rating_data_workbook_is_a_named_error(tmp_path):
     """The rating engine read the rows of an XLSX outside its error handling: ElementTree's ParseError escaped."""
-    from openpyxl import Workbook
-
     from smarttvet.rating.engine.errors import DataError
     from smarttvet.rating.engine.tabular import read_table
 
     path = tmp_path / "data.xlsx"
-    book = Workbook()
-    book.active.append(["unit", "name"])
-    book.save(path)
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:200] + b"<row><c"
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    valid_xlsx(path, ("unit", "name"))
+    damage_sheet(path, b"<row><c")
     with pytest.raises(DataError, match="not a readable XLSX workbook"):
         read_table(path)
 

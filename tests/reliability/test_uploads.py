@@ -18,6 +18,7 @@ from django.test import Client
 
 from tests.reliability import report
 from tests.reliability.sweep import fill_inside, openapi_schema, routes
+from tests.reliability.workbooks import SHEET, damage_sheet, valid_xlsx
 
 SUITE = "uploads"
 pytestmark = pytest.mark.django_db
@@ -31,20 +32,12 @@ CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://sc
                  b'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
 
 
-def _valid_xlsx(path: Path) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["bin", "name"])
-    book.save(path)
-
-
 def _bomb(path: Path, unpacked_mib: int) -> None:
     """A real workbook whose sheet is padded with whitespace: tiny on disk, ``unpacked_mib`` MiB unpacked."""
-    _valid_xlsx(path)
+    valid_xlsx(path)
     with zipfile.ZipFile(path) as source:
         parts = {name: source.read(name) for name in source.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
+    sheet = SHEET
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for name, data in parts.items():
             if name != sheet:
@@ -59,7 +52,7 @@ def _bomb(path: Path, unpacked_mib: int) -> None:
 
 
 def _many_parts(path: Path, count: int) -> None:
-    _valid_xlsx(path)
+    valid_xlsx(path)
     with zipfile.ZipFile(path, "a") as archive:
         for index in range(count):
             archive.writestr(f"xl/media/p{index}.xml", b"")
@@ -128,13 +121,8 @@ def test_the_rating_engine_refuses_the_same_files(case, tmp_path):
 
 def test_a_damaged_sheet_inside_a_valid_zip_is_refused_with_a_message(world, tmp_path):
     path = tmp_path / "organizations.xlsx"
-    _valid_xlsx(path)
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:200] + b"<row><c><v>1</v></c"
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    valid_xlsx(path)
+    damage_sheet(path, b"<row><c><v>1</v></c")
     assert "not a readable XLSX workbook" in _import(path)
     report.cases(SUITE, 1, "import: damaged sheet XML")
 

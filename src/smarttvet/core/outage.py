@@ -50,7 +50,8 @@ def _mark_outage(sender, request=None, **kwargs) -> None:
         setattr(request, _MARK, True)
 
 
-def _language(request) -> str:
+def request_language(request) -> str:
+    """The language of the page asked for (its path, else cookie/header), without touching the database."""
     language = translation.get_language_from_path(request.path_info)
     if not language:
         try:
@@ -62,7 +63,7 @@ def _language(request) -> str:
 
 def outage_response(request) -> HttpResponse:
     """The 503 answer, in the language of the page that was asked for."""
-    with translation.override(_language(request)):  # noqa: SIM117
+    with translation.override(request_language(request)):  # noqa: SIM117
         message = gettext("The service is temporarily unavailable: the database cannot be reached. "
                           "Nothing you sent was lost or half-saved. Please try again in a minute.")
         if request.path_info.startswith("/api/"):
@@ -76,12 +77,12 @@ def outage_response(request) -> HttpResponse:
         response["Content-Language"] = translation.get_language()
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
-    _secure_headers(response)
+    secure_headers(response)
     return response
 
 
-def _secure_headers(response: HttpResponse) -> None:
-    """The headers the inner middleware would have added (this answer never reached them)."""
+def secure_headers(response: HttpResponse) -> None:
+    """The headers the inner middleware would have added, for an answer given before (or instead of) it."""
     from django.conf import settings
 
     try:
@@ -109,7 +110,7 @@ class DatabaseOutageMiddleware:
         if response.status_code == 404 and request.path_info.startswith("/api/") \
                 and "json" not in response.get("Content-Type", ""):
             response = JsonResponse({"detail": "Not found."}, status=404)
-            _secure_headers(response)
+            secure_headers(response)
         return response
 
     def process_exception(self, request, exception):

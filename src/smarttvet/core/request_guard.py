@@ -12,6 +12,8 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from smarttvet.core.outage import request_language, secure_headers
+
 _JSON_NUL = (b"\\u0000", b"\\U0000")
 
 
@@ -38,9 +40,7 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if not _has_nul(request):
             return self.get_response(request)
-        from smarttvet.core.outage import _language, _secure_headers
-
-        with translation.override(_language(request)):
+        with translation.override(request_language(request)):
             message = gettext("The request contains a NUL character (0x00), which no field accepts. "
                               "Remove it and try again.")
             if request.path_info.startswith("/api/"):
@@ -48,5 +48,5 @@ class RejectNulMiddleware:
             else:
                 response = HttpResponse(f"<!doctype html><meta charset=utf-8><p>{escape(message)}</p>", status=400,
                                         content_type="text/html; charset=utf-8")
-        _secure_headers(response)
+        secure_headers(response)
         return response
