@@ -2,11 +2,13 @@
 1 failing or revoked, 2 bad file or bad arguments (nothing written)."""
 
 import copy
+import datetime as dt
 import io
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from smarttvet.accounts.models import AuditEntry
 from smarttvet.credentials import commands, keys
@@ -87,6 +89,18 @@ def test_revoke_command_and_its_refusals(credential):
     code, text = _code("revoke", str(credential.public_id), "--reason", "Again")
     assert code == 2 and "already revoked" in text
     assert AuditEntry.objects.get(action="update").actor_label == "command line"
+
+
+def test_revoke_command_prints_the_date_of_the_platforms_time_zone(monkeypatch, tmp_path, credential):
+    """22:00 UTC on 30 November is already 1 December in Almaty: the command, the page and verify say 1 December."""
+    late = dt.datetime(2026, 11, 30, 22, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    out = _run("revoke", str(credential.public_id), "--reason", "Duplicate")
+    assert "on 2026-12-01: Duplicate" in out
+    path = tmp_path / "c.json"
+    path.write_bytes(credential.json_bytes())
+    code, lines = commands.verify_file(str(path))
+    assert code == 1 and any("revoked on 2026-12-01" in line for line in lines)
 
 
 def test_keys_rotate_and_compromise_commands(credential):

@@ -1,5 +1,6 @@
 """Scoped access: outside its scope an object answers 404; a forbidden write answers 403 and changes nothing."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -125,3 +126,9 @@ def test_audit_page_shows_a_region_only_its_own_records(world, client_as):
     assert page.status_code == 200
     rows = list(page.context["page"])
     assert [r.organization_id for r in rows] == [world.college_a.pk]
+
+
+def test_an_audit_entry_reads_in_the_platforms_time_zone():
+    entry = AuditEntry(at=dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC), actor_label="command line",
+                       action="update", target_type="credential", target_id="7")
+    assert str(entry) == "2026-12-01 03:30 command line update credential 7"

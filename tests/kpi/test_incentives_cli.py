@@ -157,3 +157,24 @@ def test_kpi_command(kpi, tmp_path):
     assert Scorecard.objects.filter(status="signed_off").count() == 4
     params = services.check_params(year=2025, pool=100, threshold=0.3)
     assert services.allocation_for(params).total == 100
+
+
+def test_leagues_are_named_in_the_files_language(signed, tmp_path):
+    """With the real methodology stored, the file says «Лидеры», not the code ``leaders`` (sheets and summary)."""
+    from smarttvet.rating import services as rating_services
+
+    version = signed.run.methodology
+    version.yaml_text = rating_services.methodology_file("tvet").read_text(encoding="utf-8")
+    version.save(update_fields=["yaml_text"])
+    out = tmp_path / "ru.xlsx"
+    _run(_options(out, language="ru", league_pools="1=600000,2=400001", save_as="leagues"))
+    book = load_workbook(out, read_only=True)
+    header, *rows = list(book["payments"].iter_rows(values_only=True))
+    leagues = {row[header.index("Лига")] for row in rows}
+    assert leagues == {"Лидеры", "Опорные"}
+    summary = dict(book["summary"].iter_rows(values_only=True))
+    assert summary["Фонд лиги Лидеры, тенге"] == 600_000
+    compared = tmp_path / "compare.xlsx"
+    _run(_options(compared, language="kk", scenario=["leagues"]))
+    comparison = list(load_workbook(compared, read_only=True)["comparison"].iter_rows(values_only=True))
+    assert {row[2] for row in comparison[1:-2]} == {"Көшбасшылар", "Тірек"}

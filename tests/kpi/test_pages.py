@@ -140,3 +140,19 @@ def test_incentive_pages(signed, client_as, django_assert_max_num_queries):
 def test_kpi_sets_page(computed, client_as):
     response = client_as(computed.users["teacher"]).get(_url("kpi:sets"))
     assert response.status_code == 200 and "rating.group:graduate_outcomes" in response.content.decode()
+
+
+def test_pages_name_the_leagues(signed, client_as):
+    """The league filter and the saved scenarios' pools per league show the league names, not their codes."""
+    from smarttvet.rating.models import MethodologyVersion
+    from smarttvet.rating.services import methodology_file
+
+    MethodologyVersion.objects.filter(pk=signed.run.methodology_id).update(
+        yaml_text=methodology_file("tvet").read_text(encoding="utf-8"))
+    client = client_as(signed.users["ministry"])
+    body = client.get(_url("kpi:list")).content.decode()
+    assert '<option value="leaders" >Leaders</option>' in body and '>backbone<' not in body
+    IncentiveScenario.objects.create(name="split", year=2025, pool=10, league_pools={"leaders": 6, "backbone": 4},
+                                     threshold=0.5)
+    body = client.get(_url("kpi:incentives"), {"year": "2025"}).content.decode()
+    assert "Leaders: 6, Backbone: 4" in body

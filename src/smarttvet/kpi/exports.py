@@ -38,13 +38,18 @@ def _money(value) -> float:
     return round(float(value), 2)
 
 
+def _league(card) -> str:
+    return getattr(card, "league_label", card.league)
+
+
 def payment_rows(result: AllocationResult) -> list[list]:
+    """One row per organisation; leagues by name when ``present.label_leagues`` labelled the cards."""
     rows = []
     for row in result.rows:
         card, p = row.card, row.payment
         org = card.organization
         rows.append([
-            org.bin, org.name, org.region.name, card.league, card.director_name or _("(organisation)"),
+            org.bin, org.name, org.region.name, _league(card), card.director_name or _("(organisation)"),
             card.version, card.get_status_display(), None if p.attainment is None else round(p.attainment, 4),
             _("yes") if not row.reason else _("no"), present.reason_text(row.reason) if row.reason else "",
             _money(p.base_share), _money(p.before_rounding), _("yes") if p.capped else "",
@@ -60,6 +65,7 @@ def payments_xlsx(result: AllocationResult, language: str, *, comparison: list[t
     from openpyxl import Workbook
 
     with translation.override(language):
+        present.label_leagues([row.card for _name, res in [("", result), *(comparison or [])] for row in res.rows])
         book = Workbook()
         sheet = book.active
         sheet.title = "payments"
@@ -82,7 +88,7 @@ def payments_xlsx(result: AllocationResult, language: str, *, comparison: list[t
             base = comparison[0][1]
             for row in base.rows:
                 org = row.card.organization
-                compare.append([org.bin, org.name, row.card.league,
+                compare.append([org.bin, org.name, _league(row.card),
                                 None if row.payment.attainment is None else round(row.payment.attainment, 4),
                                 *[a.get(org.pk, 0) for a in amounts]])
             compare.append([_("Total"), "", "", "", *[res.total for _n, res in comparison]])
@@ -102,9 +108,11 @@ def _summary_items(result: AllocationResult) -> list[tuple[str, object]]:
         (_("Scorecards counted"), _("latest version, signed off or not") if p.include_unsigned
          else _("latest signed-off version")),
     ]
+    names = {row.card.league: _league(row.card) for row in result.rows}
     for group in result.allocation.groups:
         if group.group:
-            items.append((_("Pool of league %(league)s, tenge") % {"league": group.group}, group.pool))
+            items.append((_("Pool of league %(league)s, tenge") % {"league": names.get(group.group, group.group)},
+                          group.pool))
     items += [
         (_("Paid in total, tenge"), result.total), (_("Unspent, tenge"), result.allocation.unspent),
         (_("Organisations"), len(result.rows)), (_("Organisations paid"), result.paid_count),

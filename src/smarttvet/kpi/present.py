@@ -55,6 +55,16 @@ def label_leagues(cards) -> None:
         card.league_label = names.get((run_version.get(card.rating_run_id), card.league), card.league)
 
 
+def spec_league_names(methodology_code: str, leagues) -> dict[str, str]:
+    """``{league code: name in the active language}`` for the KPI set's leagues, from the newest stored version of
+    its rating methodology (the code itself when none is stored or it names nothing)."""
+    from smarttvet.rating.models import MethodologyVersion
+
+    newest = MethodologyVersion.objects.filter(code=methodology_code).order_by("-created_at", "-pk")[:1]
+    names = {code: name for (_v, code), name in league_names(newest).items()}
+    return {code: names.get(code, code) for code in leagues}
+
+
 def missing_text(code: str) -> str:
     return str(MISSING.get(code, code))
 

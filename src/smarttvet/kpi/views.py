@@ -53,7 +53,8 @@ def scorecard_list(request):
         "page": page, "query": query.urlencode(), "filters": filters, "years": years, "year": year,
         "statuses": Scorecard.Status.choices, "regions": Region.objects.order_by("kato"),
         "counts": selectors.status_counts(request.user, year) if year else {},
-        "may_compute": may_compute, "leagues": spec["leagues"],
+        "may_compute": may_compute,
+        "leagues": present.spec_league_names(spec["methodology"], spec["leagues"]).items(),
         "compute_years": _rating_years(spec["methodology"]) if may_compute else [],
     })
 
@@ -205,8 +206,18 @@ def incentives(request):
     year = _int(request.GET.get("year")) or (result.params.year if result else None)
     return render(request, "kpi/incentives.html", {
         "form": form, "result": result, "rows": rows, "query": query.urlencode(),
-        "scenarios": selectors.scenarios(request.user, year), "year": year,
+        "scenarios": _named_pools(selectors.scenarios(request.user, year)), "year": year,
     })
+
+
+def _named_pools(scenarios) -> list:
+    """The scenarios, each with ``named_pools``: its pools per league as (league name, amount)."""
+    scenarios = list(scenarios)
+    spec = services.default_spec()
+    names = present.spec_league_names(spec["methodology"], spec["leagues"])
+    for scenario in scenarios:
+        scenario.named_pools = [(names.get(code, code), amount) for code, amount in scenario.league_pools.items()]
+    return scenarios
 
 
 def _initial(user) -> dict:

@@ -24,7 +24,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from smarttvet.credentials import commands, keys, services
 from smarttvet.credentials.models import IssuedCredential
@@ -118,7 +118,8 @@ class Command(BaseCommand):
             services.revoke(credential, reason=reason, actor=None)
         except ValidationError as exc:
             raise _fail(" ".join(exc.messages)) from None
-        self.stdout.write(f"Revoked {public_id} on {credential.revoked_at:%Y-%m-%d}: {credential.revocation_reason}")
+        revoked_on = timezone.localdate(credential.revoked_at).isoformat()
+        self.stdout.write(f"Revoked {public_id} on {revoked_on}: {credential.revocation_reason}")
 
 
 def _uuid(value: str) -> uuid.UUID:
