@@ -96,6 +96,28 @@ def test_staff_overview_is_scoped_and_constant_in_queries(world, verifier, clien
                                                  ).status_code == 404
 
 
+def test_the_staff_picker_searches_filters_and_pages_within_the_scope(world, client_as,
+                                                                    django_assert_max_num_queries):
+    """The ministry and a region choose an organisation from a paginated list (nationally about 740 colleges)."""
+    for n in range(60):
+        f.organization(world.turkistan, name_en=f"Picker college {n:02d}")
+    url = reverse("portfolio:staff")
+    ministry = client_as(world.users["ministry"])
+    with django_assert_max_num_queries(10):
+        page = ministry.get(url)
+    assert page.context["page"].paginator.count == 63  # the world's three colleges and the sixty
+    assert len(page.context["page"].object_list) == 50
+    assert len(ministry.get(url, {"page": "2"}).context["page"].object_list) == 13
+    found = ministry.get(url, {"q": "college 07"}).content.decode()
+    assert "Picker college 07" in found and "Picker college 08" not in found
+    assert ministry.get(url, {"region": "75"}).context["page"].paginator.count == 1
+    assert "No organisation matches." in ministry.get(url, {"q": "nothing like this"}).content.decode()
+    region = client_as(world.users["region"]).get(url, {"region": "75"})
+    assert region.context["page"].paginator.count == 0  # Almaty is outside the Turkistan department's scope
+    searched = client_as(world.users["region"]).get(url, {"q": world.college_other_region.bin})
+    assert searched.context["page"].paginator.count == 0
+
+
 def test_dashboards_count_certified_teachers_against_the_target(world, client_as, django_assert_max_num_queries):
     today = dt.date.today()
     for teacher in (world.teacher_a, world.teacher_other_region):

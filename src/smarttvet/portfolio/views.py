@@ -322,13 +322,7 @@ def staff(request):
     """The organisation's staff: categories, PD hours, gaps, who is close to the next category."""
     organization = _organization_for(request)
     if organization is None:
-        from smarttvet.registry.models import Organization
-
-        organizations = Organization.objects.filter(kind__in=Organization.TVET_KINDS)
-        if not access.is_national(request.user):
-            organizations = organizations.filter(region_id__in=access.region_ids(request.user))
-        return render(request, "portfolio/staff_pick.html",
-                      {"organizations": organizations.select_related("region").order_by("region__kato", "bin")[:500]})
+        return _staff_pick(request)
     rows, indicators = selectors.staff(organization)
     labels = requirement_labels()
     shown = []
@@ -340,6 +334,25 @@ def staff(request):
                       "new_format": new_format_labels()[row.evaluation.new_format]})
     return render(request, "portfolio/staff.html", {"organization": organization, "rows": shown,
                                                     "indicators": indicators})
+
+
+def _staff_pick(request):
+    """The organisations whose staff the ministry or a region may open: searchable, by region, paginated."""
+    from smarttvet.registry.models import Organization, Region
+    from smarttvet.registry.selectors import OrganizationFilters, organization_list
+
+    g = request.GET
+    filters = OrganizationFilters(region=g.get("region", "")[:20], q=g.get("q", "")[:100])
+    organizations = organization_list(request.user, filters).filter(kind__in=Organization.TVET_KINDS)
+    regions = Region.objects.order_by("kato")
+    if not access.is_national(request.user):
+        organizations = organizations.filter(region_id__in=access.region_ids(request.user))
+        regions = regions.filter(pk__in=access.region_ids(request.user))
+    query = g.copy()
+    query.pop("page", None)
+    return render(request, "portfolio/staff_pick.html", {
+        "page": Paginator(organizations, PER_PAGE).get_page(g.get("page")), "query": query.urlencode(),
+        "filters": filters, "regions": regions})
 
 
 @login_required

@@ -15,7 +15,7 @@
       legend: { top: 0 },
       grid: { left: 60, right: 60, top: 60, bottom: 120 },
       xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 45, interval: 0 } },
-      yAxis: [{ type: "value" }, { type: "value", name: el.dataset.certified }],
+      yAxis: [{ type: "value" }, { type: "value", name: el.dataset.certified, nameTextStyle: { align: "right" } }],
       series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });
