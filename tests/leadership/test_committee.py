@@ -332,6 +332,20 @@ def test_the_review_queue_clears_spreads_and_decides_appeals(pipeline, client_as
     assert "No appeal is pending." in client.get(url("cohorts/test-2025/review/")).content.decode()
 
 
+def test_the_review_queue_says_when_it_shows_only_the_first(pipeline, client_as, monkeypatch):
+    from smarttvet.leadership import committee_views
+
+    p = pipeline
+    score_all(p.testing, p.almaty, [p.free, p.from_b], [50, 80])
+    score_all(p.testing, p.turkistan, [p.free, p.from_b], [30, 60])
+    client = client_as(p.committee)
+    assert "The first" not in client.get(url("cohorts/test-2025/review/")).content.decode()
+    monkeypatch.setattr(committee_views, "QUEUE_SHOWN", 1)
+    html = client.get(url("cohorts/test-2025/review/")).content.decode()
+    assert "The first 1 of 2: deciding them brings up the next." in html
+    assert (p.almaty.full_name in html) != (p.turkistan.full_name in html)
+
+
 def test_ranking_reserve_and_appointment_from_the_pages(pipeline, client_as):
     p = pipeline
     through_every_stage(p, p.turkistan, 80)

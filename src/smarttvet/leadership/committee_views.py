@@ -26,6 +26,7 @@ from smarttvet.leadership.models import Appointment, Assessor, Cohort, Programme
 from smarttvet.registry.models import Organization, Region
 
 STAGE_ROWS = 6  # the five default stages and one spare row
+QUEUE_SHOWN = 200  # review and appeal rows per page: deciding them brings up the next
 
 
 def _n(value: int) -> str:
@@ -285,10 +286,12 @@ def stage_assign(request, code: str, stage_code: str):
 def review_queue(request, code: str):
     _manager(request)
     cohort = selectors.cohort_get(code)
+    reviews = selectors.review_queue(cohort).order_by("stage__order", "application_id")
+    appeals = selectors.appeal_queue(cohort)
     return render(request, "leadership/review.html", {
-        "cohort": cohort, "reviews": list(selectors.review_queue(cohort).order_by("stage__order", "application_id")
-                                          [:200]),
-        "appeals": list(selectors.appeal_queue(cohort)[:200])})
+        "cohort": cohort, "shown": QUEUE_SHOWN,
+        "reviews": list(reviews[:QUEUE_SHOWN]), "reviews_total": reviews.count(),
+        "appeals": list(appeals[:QUEUE_SHOWN]), "appeals_total": appeals.count()})
 
 
 @login_required
