@@ -19,12 +19,7 @@ def main(base: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{base}/en/accounts/login/")
-        page.fill("#id_username", "ministry")
-        page.fill("#id_password", "demo")
-        page.click("form.stacked button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        page = logged_in(browser, base, "ministry")
         page.goto(f"{base}/en/")
         page.wait_for_selector("#region-chart canvas")
         page.wait_for_timeout(1200)
@@ -40,8 +35,40 @@ def main(base: str) -> None:
         page.screenshot(path=OUT / "students-ru.png")
         learning(page, base)
         labour(page, base)
+        people_and_leadership(browser, page, base)
         browser.close()
     print(f"screenshots written to {OUT}")
+
+
+def logged_in(browser, base: str, username: str):
+    """A new page of its own browser context, logged in as one of the demo users."""
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.goto(f"{base}/en/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def people_and_leadership(browser, page, base: str) -> None:
+    """A teacher's own portfolio, the certification dashboard, the reserve's funnel, an incentive scenario."""
+    teacher = logged_in(browser, base, "teacher")
+    teacher.goto(f"{base}/en/portfolio/")
+    teacher.wait_for_load_state("networkidle")
+    teacher.screenshot(path=OUT / "portfolio.png", full_page=False)
+    page.goto(f"{base}/en/portfolio/dashboard/")
+    page.wait_for_selector("#pf-chart canvas")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=OUT / "certification.png", full_page=False)
+    page.goto(f"{base}/en/leadership/cohorts/1000-leaders-2024/")
+    page.wait_for_selector("[data-chart] canvas, .chart canvas")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=OUT / "reserve-funnel.png", full_page=False)
+    page.goto(f"{base}/ru/kpi/incentives/?year=2025")
+    page.click("table.data tbody tr:has-text('by league') a")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=OUT / "incentives-ru.png", full_page=False)
 
 
 def learning(page, base: str) -> None:

@@ -156,3 +156,7 @@ def test_pages_name_the_leagues(signed, client_as):
                                      threshold=0.5)
     body = client.get(_url("kpi:incentives"), {"year": "2025"}).content.decode()
     assert "Leaders: 6, Backbone: 4" in body
+    split = IncentiveScenario.objects.get(name="split")
+    opened = client.get(_url("kpi:incentives"), {"scenario": split.pk})
+    assert opened.context["form"]["league_pools"].value() == "1=6,2=4"  # as the form's help says to type them
+    assert opened.context["result"].params.league_pools == {"leaders": 6, "backbone": 4}

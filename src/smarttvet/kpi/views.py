@@ -167,7 +167,8 @@ class IncentivesForm(forms.Form):
 
 
 def _form_from_scenario(scenario: IncentiveScenario) -> dict:
-    pools = ",".join(f"{k}={v}" for k, v in (scenario.league_pools or {}).items())
+    order = {code: n for n, code in enumerate(services.default_spec()["leagues"], start=1)}
+    pools = ",".join(f"{order.get(k, k)}={v}" for k, v in (scenario.league_pools or {}).items())  # 1=..., as typed
     return {"year": str(scenario.year), "pool": str(scenario.pool), "threshold": str(scenario.threshold),
             "cap": "" if scenario.cap is None else str(scenario.cap), "league_pools": pools,
             "include_unsigned": scenario.include_unsigned}
