@@ -30,7 +30,7 @@ def published_run(year: int, rows: dict, *, code: str = "tvet"):
                                     score=score, rank=rank if league else None, league=league, groups=groups)
         RatingInput.objects.create(run=run, organization=organization, values=values)
     run.status = RatingRun.Status.PUBLISHED
-    run.published_at = dt.datetime(year, 12, 1, 0, n % 60, n % 59, tzinfo=dt.UTC)
+    run.published_at = dt.datetime(year, 12, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=n)  # later runs, later
     run.save()
     return run
 
