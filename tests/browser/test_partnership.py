@@ -1,9 +1,8 @@
 """The partnership pages in a real browser: every role opens them in three languages with no console error (the CSP
 allows no inline script or style), the charts draw from their JSON, and the employer declares a need."""
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 
 from tests.partnership.conftest import partners  # noqa: F401 - the partnership fixture (the browser ones are shared)
 
@@ -50,7 +49,7 @@ def test_the_employer_declares_a_need_in_the_form(partners, live_server, new_pag
     w = partners.world
     _login(page, live_server.url, w.users["employer"].username)
     page.goto(f"{live_server.url}/en/partnership/my-enterprise/")
-    year = dt.date.today().year + 3
+    year = timezone.localdate().year + 3
     page.select_option("#id_specialty", index=1)
     page.fill("#id_year", str(year))
     page.fill("#id_people", "11")

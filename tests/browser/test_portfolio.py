@@ -5,6 +5,7 @@ no CSP violation, no failed request."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +37,7 @@ def test_teacher_adds_and_submits_the_verifier_verifies(world, live_server, new_
     page.fill("input[name=title]", "Digital tools")
     page.fill("input[name=provider]", "Orleu")
     page.fill("input[name=hours]", "72")
-    page.fill("input[name=start_date]", (dt.date.today() - dt.timedelta(days=30)).isoformat())
+    page.fill("input[name=start_date]", (timezone.localdate() - dt.timedelta(days=30)).isoformat())
     page.click("section.pf-add button[type=submit]")
     page.wait_for_selector("article.pf-record")
     page.click("article.pf-record button[value=submit]")

@@ -263,7 +263,7 @@ def test_revoking_twice_or_without_reason_is_refused_and_changes_nothing(credent
 
 
 def test_expired_fails_and_not_yet_valid_fails(world, spec):
-    today = dt.date.today()
+    today = timezone.localdate()
     c = services.issue(teacher=world.teacher_a, kind="certification", achievement=spec,
                        valid_until=today + dt.timedelta(days=30))
     end = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=30), dt.time(23, 59, 59)))

@@ -11,6 +11,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from smarttvet.labour.models import EmployerNeed
 from smarttvet.partnership.models import (
@@ -100,9 +101,9 @@ def partners(world):
     AcademicMobility.objects.create(organization=w.college_a, direction="outbound", participant="student",
                                     country="DE", institution="Berufskolleg", start_date=dt.date(2025, 3, 1),
                                     duration_days=30, people=6)
-    year = dt.date.today().year + 1
+    year = timezone.localdate().year + 1
     p.need_a = EmployerNeed.objects.create(enterprise=w.enterprise_a, specialty=specialty(), year=year, people=7,
-                                           declared_on=dt.date.today())
+                                           declared_on=timezone.localdate())
     p.need_x = EmployerNeed.objects.create(enterprise=p.enterprise_x, specialty=specialty(), year=year, people=3,
-                                           declared_on=dt.date.today())
+                                           declared_on=timezone.localdate())
     return p

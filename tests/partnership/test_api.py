@@ -1,10 +1,10 @@
 """The partnership API: public clusters and agreements, scoped needs (401 anonymous, 404 outside the scope, 403 for
 a visible need the caller may not change, 422 readable with nothing written), audited writes."""
 
-import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from smarttvet.accounts.models import AuditEntry
 from smarttvet.labour.models import EmployerNeed
@@ -13,7 +13,7 @@ from tests.partnership.conftest import graduate, specialty
 pytestmark = pytest.mark.django_db
 
 ROLES = ["ministry", "region", "organization", "teacher", "employer"]
-NEXT = dt.date.today().year + 1
+NEXT = timezone.localdate().year + 1
 
 
 def _send(client, method, url, data):

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from smarttvet.accounts.models import AuditEntry
 from smarttvet.labour.models import EmployerNeed
@@ -17,7 +18,7 @@ from tests.partnership.conftest import cluster, graduate, specialty
 pytestmark = pytest.mark.django_db
 
 ROLES = ["ministry", "region", "organization", "teacher", "employer"]
-NEXT = dt.date.today().year + 1
+NEXT = timezone.localdate().year + 1
 
 
 # ------------------------------------------------------------------------------------------ public pages

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from smarttvet.accounts.models import AuditEntry
 from smarttvet.labour.models import EmployerNeed
@@ -23,7 +23,7 @@ def english():
     with translation.override("en"):
         yield
 
-NEXT = dt.date.today().year + 1
+NEXT = timezone.localdate().year + 1
 
 
 def declare(user, enterprise, **fields):
@@ -35,7 +35,7 @@ def test_the_employer_declares_changes_and_withdraws_its_needs_with_audit(world)
     user = world.users["employer"]
     need = declare(user, world.enterprise_a, comment="welders for the new line")
     assert (need.enterprise, need.specialty, need.year, need.people) == (world.enterprise_a, specialty(), NEXT, 4)
-    assert need.declared_on == dt.date.today()
+    assert need.declared_on == timezone.localdate()
     created = AuditEntry.objects.get(action="create", target_type="labour.employerneed")
     assert created.actor == user and created.region_id == world.turkistan.pk
     assert created.changes["people"] == 4 and created.changes["specialty"] == specialty().pk
@@ -87,7 +87,7 @@ def test_who_may_declare_for_an_enterprise_of_turkistan(world, role, allowed):
 def test_nobody_writes_outside_their_scope(world, role):
     almaty_enterprise = f.enterprise(world.almaty)
     need = EmployerNeed.objects.create(enterprise=almaty_enterprise, specialty=specialty(), year=NEXT, people=2,
-                                       declared_on=dt.date.today())
+                                       declared_on=timezone.localdate())
     user = world.users[role]
     with pytest.raises(PermissionDenied):
         declare(user, almaty_enterprise, year=NEXT + 1)
@@ -103,7 +103,7 @@ def test_nobody_writes_outside_their_scope(world, role):
     ({"specialty": "99999999"}, "specialty", "no specialty with the code 99999999"),
     ({"specialty": ""}, "specialty", "required"),
     ({"year": 1999}, "year", "outside"),
-    ({"year": dt.date.today().year + 6}, "year", "outside"),
+    ({"year": timezone.localdate().year + 6}, "year", "outside"),
     ({"year": "next year"}, "year", "not a whole number"),
     ({"people": 0}, "people", "outside"),
     ({"people": True}, "people", "whole number"),

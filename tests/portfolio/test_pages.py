@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from smarttvet.portfolio import services
 from smarttvet.portfolio.models import Record
@@ -119,7 +120,7 @@ def test_the_staff_picker_searches_filters_and_pages_within_the_scope(world, cli
 
 
 def test_dashboards_count_certified_teachers_against_the_target(world, client_as, django_assert_max_num_queries):
-    today = dt.date.today()
+    today = timezone.localdate()
     for teacher in (world.teacher_a, world.teacher_other_region):
         record(teacher, "certification", {"title": "New format", "code": "new_format", "issuer": "Orleu",
                                            "start_date": (today - dt.timedelta(days=30)).isoformat()},

@@ -24,12 +24,12 @@ horizon's year 1 is ``T+1``, the year the current final-year students graduate.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from smarttvet.core.i18n import pick
 from smarttvet.labour import demand as demand_module
@@ -75,7 +75,7 @@ class LabourData:
             return year
         if len(self.vacancies):
             return int(self.vacancies["month"].max().year)
-        return dt.date.today().year
+        return timezone.localdate().year
 
 
 def _frame(rows, columns, index=None) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from smarttvet.accounts.scoping import ScopePaths, assignments, scope_q, visible
 from smarttvet.labour.models import EmployerNeed
@@ -632,7 +633,7 @@ def organization_partnership(user, organization: Organization, *, year: int) -> 
     """Everything of one organisation's partnership page (the caller checked the scope)."""
     agreements = list(visible(user, organization.employer_agreements.select_related("enterprise__sector"))
                       .order_by("-signed_on", "id"))
-    today = dt.date.today()
+    today = timezone.localdate()
     places = list(visible(user, DualTrainingPlace.objects.filter(organization=organization))
                   .select_related("enterprise", "specialty").annotate(linked=Count("students"))
                   .order_by("-year", "enterprise__name", "specialty__code"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 COLUMNS = ("title", "code", "start_date", "end_date", "hours")
@@ -234,7 +235,7 @@ def clean(kind_key: str, data: dict, *, today: dt.date | None = None) -> Cleaned
     start, end = result.columns.get("start_date"), result.columns.get("end_date")
     if start and end and end < start:
         result.errors["end_date"] = [str(_("The end date is before the start date."))]
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if start and start > today + dt.timedelta(days=366):
         result.errors["start_date"] = [str(_("The date is more than a year ahead."))]
     if start and start.year < 1950:
