@@ -230,3 +230,38 @@ def test_the_data_formats_document_is_current():
     assert doc.read_text(encoding="utf-8") == render(), (
         "docs/data-formats.md is out of date: python -m smarttvet.core.data_formats > docs/data-formats.md"
     )
+
+
+def test_updates_write_the_changed_rows_in_one_statement_per_thousand(world, tmp_path):
+    """A teachers import that changes a date of 1,200 rows: those rows change (dates prepared as the ORM would),
+    their updated_at moves, the others stay as they were, and the writes are two executemany UPDATEs."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories as f
+
+    for _ in range(1200):
+        f.teacher(world.college_b, employed_from=dt.date(2010, 1, 1))
+    path = tmp_path / "teachers.csv"
+    call_command("export", "teachers", str(path))
+    rows = _read_csv(path)
+    column = rows[0].index("employed_from")
+    changed = 0
+    for row in rows[1:]:
+        if row[column] == "2010-01-01":
+            row[column], changed = "2011-02-03", changed + 1
+    _write_csv(path, rows)
+    untouched = sorted(Teacher.objects.exclude(employed_from=dt.date(2010, 1, 1)).values_list("pk", "updated_at"))
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import", "teachers", str(path), "--no-progress")
+    updates = [q["sql"].split(": UPDATE", 1)[0] for q in queries.captured_queries if "UPDATE " in q["sql"]]
+    assert changed == 1200 and updates == ["1000 times", "200 times"]  # one prepared statement, run many times
+    assert Teacher.objects.filter(employed_from=dt.date(2011, 2, 3)).count() == 1200
+    assert not Teacher.objects.filter(employed_from=dt.date(2010, 1, 1)).exists()
+    assert sorted(Teacher.objects.exclude(employed_from=dt.date(2011, 2, 3)).values_list("pk", "updated_at")) \
+        == untouched
+    moved = set(Teacher.objects.filter(employed_from=dt.date(2011, 2, 3)).values_list("updated_at", flat=True))
+    assert len(moved) == 1 and moved.pop() > max(u for _pk, u in untouched)
+    assert AuditEntry.objects.get(action="import").changes["updated"] == 1200
