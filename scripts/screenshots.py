@@ -51,20 +51,23 @@ def logged_in(browser, base: str, username: str):
     return page
 
 
+def chart_shot(page, url: str, chart: str, name: str, *, full_page: bool = False, settle: int = 1200) -> None:
+    """Open ``url``, wait until the chart ``chart`` has drawn (and its animation settled), save ``name``."""
+    page.goto(url)
+    page.wait_for_selector(chart)
+    page.wait_for_timeout(settle)
+    page.screenshot(path=OUT / name, full_page=full_page)
+
+
 def people_and_leadership(browser, page, base: str) -> None:
     """A teacher's own portfolio, the certification dashboard, the reserve's funnel, an incentive scenario."""
     teacher = logged_in(browser, base, "teacher")
     teacher.goto(f"{base}/en/portfolio/")
     teacher.wait_for_load_state("networkidle")
     teacher.screenshot(path=OUT / "portfolio.png", full_page=False)
-    page.goto(f"{base}/en/portfolio/dashboard/")
-    page.wait_for_selector("#pf-chart canvas")
-    page.wait_for_timeout(1200)
-    page.screenshot(path=OUT / "certification.png", full_page=False)
-    page.goto(f"{base}/en/leadership/cohorts/1000-leaders-2024/")
-    page.wait_for_selector("[data-chart] canvas, .chart canvas")
-    page.wait_for_timeout(1200)
-    page.screenshot(path=OUT / "reserve-funnel.png", full_page=False)
+    chart_shot(page, f"{base}/en/portfolio/dashboard/", "#pf-chart canvas", "certification.png")
+    chart_shot(page, f"{base}/en/leadership/cohorts/1000-leaders-2024/",
+               "[data-chart] canvas, .chart canvas", "reserve-funnel.png")
     page.goto(f"{base}/ru/kpi/incentives/?year=2025")
     page.click("table.data tbody tr:has-text('by league') a")
     page.wait_for_load_state("networkidle")
@@ -73,14 +76,10 @@ def people_and_leadership(browser, page, base: str) -> None:
 
 def learning(page, base: str) -> None:
     """The gradebook pages: the national monitoring dashboard, a region's list, a learning page, a support plan."""
-    page.goto(f"{base}/en/gradebook/monitoring/?year=2024")
-    page.wait_for_selector("[data-chart=gradebook-histogram] canvas")
-    page.wait_for_timeout(1200)
-    page.screenshot(path=OUT / "learning-monitoring.png", full_page=False)
-    page.goto(f"{base}/ru/gradebook/monitoring/?year=2024&region=610000000")
-    page.wait_for_selector("[data-chart=gradebook-histogram] canvas")
-    page.wait_for_timeout(1200)
-    page.screenshot(path=OUT / "learning-region-ru.png", full_page=False)
+    chart_shot(page, f"{base}/en/gradebook/monitoring/?year=2024",
+               "[data-chart=gradebook-histogram] canvas", "learning-monitoring.png")
+    chart_shot(page, f"{base}/ru/gradebook/monitoring/?year=2024&region=610000000",
+               "[data-chart=gradebook-histogram] canvas", "learning-region-ru.png")
     page.click("table.flagged tbody tr:first-child a[href*='/gradebook/organizations/']")
     page.wait_for_selector("[data-chart=gradebook-trend] canvas")
     page.wait_for_timeout(1200)
@@ -94,14 +93,9 @@ def learning(page, base: str) -> None:
 
 def labour(page, base: str) -> None:
     """The labour-market heatmap, a region's gap and recommendations, and a cluster card."""
-    page.goto(f"{base}/en/labour/?horizon=3")
-    page.wait_for_selector("[data-chart] canvas")
-    page.wait_for_timeout(1500)
-    page.screenshot(path=OUT / "labour-heatmap.png", full_page=False)
-    page.goto(f"{base}/ru/labour/regions/610000000/?horizon=3")
-    page.wait_for_selector("[data-chart] canvas")
-    page.wait_for_timeout(1500)
-    page.screenshot(path=OUT / "labour-region-ru.png", full_page=True)
+    chart_shot(page, f"{base}/en/labour/?horizon=3", "[data-chart] canvas", "labour-heatmap.png", settle=1500)
+    chart_shot(page, f"{base}/ru/labour/regions/610000000/?horizon=3",
+               "[data-chart] canvas", "labour-region-ru.png", full_page=True, settle=1500)
     page.goto(f"{base}/en/partnership/clusters/")
     page.click("table tbody tr:has-text('Karaganda') a")
     page.wait_for_selector("[data-chart] canvas")
